@@ -1,0 +1,293 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) talend_ops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note that this module_utils is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
+"""HTTP client of the Talend Cloud (TMC) API: base URL, auth, rate limit, retries, errors, paging."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import time
+from urllib.parse import urlsplit
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported by the modules through missing_required_lib
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import (
+    AUTH_HELP,
+    PersonalAccessToken,
+    ServiceAccountToken,
+)
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import (
+    TalendApiError,
+    TalendConfigError,
+)
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit import (
+    DEFAULT_RATE_LIMIT,
+    RateLimiter,
+    backoff_delay,
+)
+
+API_VERSION = "2021-03"
+REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)?$")
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+PAGE_LIMIT = 100
+"""Largest page the API serves (``limit`` 1..100)."""
+
+
+def base_url_for(region: str | None = None, api_url: str | None = None) -> str:
+    """Return the API base URL (no trailing slash) from ``api_url`` or ``region``.
+
+    :param region: Talend region such as ``us``, ``eu``, ``us-west`` (``^[a-z]{2}(-[a-z]+)?$``).
+    :param api_url: explicit base URL; ``https://`` required, ``http://`` only for loopback hosts.
+    :raises TalendConfigError: unknown region form, bad scheme, non-loopback ``http://``,
+        or a URL with credentials, query or fragment.
+    """
+    if api_url:
+        parts = urlsplit(api_url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise TalendConfigError("api_url must be an https:// URL such as https://api.eu.cloud.talend.com, got %r" % api_url)
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise TalendConfigError("api_url must not carry credentials, a query or a fragment; pass tokens with 'token'.")
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise TalendConfigError(
+                "api_url %r uses http:// on a non-loopback host; use https:// (http:// is allowed only for "
+                "127.0.0.1, localhost or ::1, e.g. the local emulator)." % api_url
+            )
+        return api_url.strip().rstrip("/")
+    region = (region or "us").strip()
+    if not REGION_RE.match(region):
+        raise TalendConfigError(
+            "region %r is not a Talend region; use one of us, eu, ap, au, us-west (or another "
+            "two-letter data centre code), or set api_url." % region
+        )
+    return "https://api.%s.cloud.talend.com" % region
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class TalendClient:
+    """One ``requests.Session`` to the Talend Cloud API, shared by all worker threads of a module run.
+
+    Every request carries ``talend-version: 2021-03`` and a bearer token, waits for the
+    client-side rate limiter, is retried on 429/502/503/504 and connection errors (``Retry-After``
+    honoured, else exponential backoff with jitter), and on a 401 with a service account asks
+    once for a new token and repeats the request.
+
+    :param base_url: API base URL, see :func:`base_url_for`.
+    :param auth: a ``PersonalAccessToken`` or ``ServiceAccountToken``.
+    :param validate_certs: verify TLS certificates (bool).
+    :param ca_path: PEM bundle path, or None.
+    :param timeout: seconds per request attempt (float).
+    :param retries: attempts after the first one (int >= 0).
+    :param rate_limit: requests per minute (int >= 1).
+    :param max_workers: concurrent requests in bulk work (int >= 1); sizes the connection pool.
+    :param sleep: sleep function in seconds (tests pass a fake one).
+    """
+
+    def __init__(self, base_url, auth, validate_certs=True, ca_path=None, timeout=30.0, retries=5,
+                 rate_limit=DEFAULT_RATE_LIMIT, max_workers=8, sleep=time.sleep):
+        if retries is None or retries < 0:
+            raise TalendConfigError("retries must be 0 or more, got %r" % (retries,))
+        if max_workers is None or max_workers < 1:
+            raise TalendConfigError("max_workers must be 1 or more, got %r" % (max_workers,))
+        if timeout is None or timeout <= 0:
+            raise TalendConfigError("timeout must be a positive number of seconds, got %r" % (timeout,))
+        self.base_url = base_url
+        self.host = urlsplit(base_url).hostname
+        self.auth = auth
+        self.timeout = timeout
+        self.retries = retries
+        self.max_workers = max_workers
+        self.limiter = RateLimiter(rate_limit, sleep=sleep)
+        self._sleep = sleep
+        self.request_count = 0
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(max_workers, 1))
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.session.headers.update({"talend-version": API_VERSION, "Accept": "application/json"})
+
+    def send(self, method, path, params=None, json=None, auth=None, authenticated=True, accept=None):
+        """Send one request with rate limiting and retries; return the final ``requests.Response``.
+
+        Does not raise on HTTP error statuses (see :meth:`call`).
+
+        :param method: HTTP method.
+        :param path: path below the base URL, starting with ``/``.
+        :param params: query parameters (dict).
+        :param json: JSON body.
+        :param auth: ``(user, password)`` for HTTP Basic auth (token endpoint only).
+        :param authenticated: add the bearer token.
+        :param accept: ``Accept`` header value overriding ``application/json``.
+        :raises TalendApiError: the API could not be reached after every retry (status None).
+        """
+        url = self.base_url + path
+        headers = {}
+        if accept:
+            headers["Accept"] = accept
+        attempt = 0
+        while True:
+            if authenticated:
+                token = self.auth.bearer(self.send)
+                headers["Authorization"] = "Bearer " + token
+            self.limiter.acquire()
+            self.request_count += 1
+            try:
+                response = self.session.request(method, url, params=params, json=json, auth=auth,
+                                                headers=headers, timeout=self.timeout)
+            except requests.RequestException as exc:
+                if attempt >= self.retries:
+                    raise TalendApiError(
+                        None, "%s %s" % (method, path), host=self.host,
+                        message="no answer after %d attempts: %s" % (attempt + 1, type(exc).__name__),
+                        hint="Check api_url/region, the network path and proxies, then run again.",
+                    ) from None
+                attempt += 1
+                self._sleep(backoff_delay(attempt))
+                continue
+            if response.status_code in RETRY_STATUSES and attempt < self.retries:
+                attempt += 1
+                self._sleep(backoff_delay(attempt, response.headers.get("Retry-After")))
+                continue
+            return response
+
+    def call(self, method, path, params=None, json=None, ok=(200,), accept=None):
+        """Send a request and return ``(status, body)``; raise on any status not in ``ok``.
+
+        A 401 with a service account gets one new token and one repeat; a second 401 is final.
+
+        :returns: tuple ``(status_code, parsed JSON body or None)``.
+        :raises TalendApiError: error status, with the vendor ``ErrorResponse`` fields and a hint.
+        """
+        operation = "%s %s" % (method, path)
+        response = self.send(method, path, params=params, json=json, accept=accept)
+        if response.status_code == 401 and self.auth.renewable:
+            self.auth.invalidate(response.request.headers.get("Authorization", "")[len("Bearer "):])
+            response = self.send(method, path, params=params, json=json, accept=accept)
+        if response.status_code not in ok:
+            raise TalendApiError.from_response(response, operation, hint=self._hint(response.status_code),
+                                               host=self.host)
+        if not response.content or "json" not in response.headers.get("Content-Type", ""):
+            return response.status_code, None
+        return response.status_code, response.json()
+
+    def _hint(self, status):
+        if status == 401:
+            if self.auth.renewable:
+                return ("A new service account token was refused too: check client_id/client_secret, and that "
+                        "the account belongs to the region of host %s (region/api_url)." % self.host)
+            return ("The token was refused: it may have expired (service account tokens live 30 minutes), "
+                    "been revoked, or belong to another region than host %s. " % self.host + AUTH_HELP)
+        if status == 403:
+            return "The account lacks a permission for this operation."
+        if status == 429:
+            return "The API rate limit was hit after every retry: lower rate_limit or max_workers."
+        return None
+
+    def get(self, path, params=None):
+        """``GET`` returning the JSON body; raises :class:`TalendApiError` on a non-200 answer."""
+        return self.call("GET", path, params=params)[1]
+
+    def iter_pages(self, method, path, params=None, body=None, page_size=PAGE_LIMIT):
+        """Yield every item of a paged list ``{items, limit, offset, total}``.
+
+        Reads pages of ``page_size`` (1..100) until ``offset + len(items) >= total`` or a
+        page is empty. ``GET`` sends ``limit``/``offset`` as query parameters, ``POST``
+        (search operations) in the JSON body.
+
+        :raises TalendApiError: on any error answer.
+        """
+        offset = 0
+        while True:
+            if method == "GET":
+                page_params = dict(params or {}, limit=page_size, offset=offset)
+                page = self.call("GET", path, params=page_params)[1] or {}
+            else:
+                page = self.call(method, path, json=dict(body or {}, limit=page_size, offset=offset))[1] or {}
+            items = page.get("items") or []
+            for item in items:
+                yield item
+            offset += len(items)
+            total = page.get("total")
+            if not items or (total is not None and offset >= total) or (total is None and len(items) < page_size):
+                return
+
+
+def tmc_argument_spec() -> dict:
+    """``argument_spec`` entries of the connection options (doc fragment ``talend_ops.cloud._tmc``)."""
+    from ansible.module_utils.basic import env_fallback
+
+    return dict(
+        region=dict(type="str", fallback=(env_fallback, ["TALEND_REGION"])),
+        api_url=dict(type="str", fallback=(env_fallback, ["TALEND_API_URL"])),
+        token=dict(type="str", no_log=True, fallback=(env_fallback, ["TALEND_TOKEN"])),
+        client_id=dict(type="str", fallback=(env_fallback, ["TALEND_CLIENT_ID"])),
+        client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["TALEND_CLIENT_SECRET"])),
+        validate_certs=dict(type="bool", fallback=(env_fallback, ["TALEND_VALIDATE_CERTS"])),
+        ca_path=dict(type="path", fallback=(env_fallback, ["TALEND_CA_PATH"])),
+        timeout=dict(type="float", default=30),
+        retries=dict(type="int", default=5),
+        rate_limit=dict(type="int", fallback=(env_fallback, ["TALEND_RATE_LIMIT"])),
+        max_workers=dict(type="int", default=8),
+    )
+
+
+def client_from_options(options: dict) -> TalendClient:
+    """Build a :class:`TalendClient` from connection options (module params or lookup options).
+
+    ``token`` beats ``client_id``/``client_secret``. Nothing is sent here.
+
+    :param options: mapping with the keys of :func:`tmc_argument_spec`.
+    :raises TalendConfigError: no credentials, bad URL/region, or bad numbers.
+    """
+    base_url = base_url_for(options.get("region"), options.get("api_url"))
+    if options.get("token"):
+        auth = PersonalAccessToken(options["token"])
+    elif options.get("client_id") or options.get("client_secret"):
+        auth = ServiceAccountToken(options.get("client_id"), options.get("client_secret"), audience=base_url)
+    else:
+        raise TalendConfigError("No Talend Cloud credentials were given. " + AUTH_HELP)
+    validate_certs = options.get("validate_certs")
+    rate_limit = options.get("rate_limit")
+    return TalendClient(
+        base_url,
+        auth,
+        validate_certs=True if validate_certs is None else validate_certs,
+        ca_path=options.get("ca_path"),
+        timeout=options.get("timeout") or 30.0,
+        retries=5 if options.get("retries") is None else options["retries"],
+        rate_limit=DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit,
+        max_workers=options.get("max_workers") or 8,
+    )
+
+
+def client_from_module(module) -> TalendClient:
+    """Build the client from an ``AnsibleModule``'s params, failing the module on bad input."""
+    from ansible.module_utils.basic import missing_required_lib
+
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
+    try:
+        return client_from_options(module.params)
+    except TalendConfigError as exc:
+        module.fail_json(msg=str(exc))

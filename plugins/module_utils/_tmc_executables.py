@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) talend_ops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note that this module_utils is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
+"""Tasks and plans ("executables") of Talend Cloud: their paths, ids and pause details."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+
+
+@dataclass(frozen=True)
+class ExecutableKind:
+    """What differs between tasks and plans in the Orchestration API.
+
+    :param name: ``task`` or ``plan``.
+    :param plural: ``tasks`` or ``plans`` (also the result key of the modules).
+    :param path: collection path, e.g. ``/orchestration/executables/tasks``.
+    :param pause_details_key: ``taskPauseDetails`` or ``planPauseDetails``.
+    """
+
+    name: str
+    plural: str
+    path: str
+    pause_details_key: str
+
+    def item_path(self, executable_id: str) -> str:
+        """Path of one executable (``GET`` detail), id already validated."""
+        return "%s/%s" % (self.path, executable_id)
+
+    def pause_path(self, executable_id: str) -> str:
+        """Path of the pause operation (``PUT``) of one executable."""
+        return "%s/%s/pause" % (self.path, executable_id)
+
+
+TASK = ExecutableKind("task", "tasks", "/orchestration/executables/tasks", "taskPauseDetails")
+PLAN = ExecutableKind("plan", "plans", "/orchestration/executables/plans", "planPauseDetails")
+
+
+def validate_ids(ids, kind: ExecutableKind = TASK) -> list:
+    """Return ``ids`` as a list of unique strings in their first order, or raise before any request.
+
+    An id is letters, digits, ``-`` and ``_`` (Talend ids are 24 hex characters or UUIDs):
+    no ``/``, ``..``, white space or empty string, so it cannot change the request path.
+
+    :param ids: iterable of str.
+    :raises TalendConfigError: naming every bad id.
+    """
+    seen, result, bad = set(), [], []
+    for raw in ids or []:
+        value = raw if isinstance(raw, str) else str(raw)
+        if not ID_RE.match(value):
+            bad.append(value)
+        elif value not in seen:
+            seen.add(value)
+            result.append(value)
+    if bad:
+        raise TalendConfigError(
+            "Invalid %s id(s) %s: an id holds only letters, digits, '-' and '_' (no '/', '..', spaces or "
+            "empty values). Nothing was changed." % (kind.name, ", ".join(repr(b) for b in bad))
+        )
+    return result
+
+
+def pause_state(details) -> dict:
+    """Normalise ``taskPauseDetails``/``planPauseDetails`` (or None) into a flat dict.
+
+    An executable without pause details is not paused.
+
+    :returns: ``{paused: bool, pause_context: str|None, pause_user: str|None,
+        pause_user_type: str|None, pause_date: str|None}``.
+    """
+    details = details or {}
+    return {
+        "paused": bool(details.get("pause", False)),
+        "pause_context": details.get("pauseContext"),
+        "pause_user": details.get("user"),
+        "pause_user_type": details.get("userType"),
+        "pause_date": details.get("pauseDate"),
+    }
