@@ -1,0 +1,50 @@
+# talend_ops.cloud developer commands. Needs only python3 (3.11) and make; everything else is installed here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+COLLECTIONS := $(CURDIR)/.build/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+
+.PHONY: help venv collection demo test unit e2e emulator-start emulator-stop clean
+
+help:
+	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
+	@echo "make test   - the whole test suite (unit, emulator, end-to-end)"
+	@echo "make clean  - remove the virtualenv and build files"
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+venv: $(BIN)/activate
+
+# The collection is used in place: ansible finds it as talend_ops.cloud through this link.
+collection: venv
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
+
+demo: collection
+	@PATH="$(CURDIR)/$(BIN):$$PATH" bash tests/emulator/demo.sh
+
+unit: collection
+	$(BIN)/python -m pytest tests/unit -q
+
+e2e: collection
+	$(BIN)/python -m pytest tests/e2e -q
+
+test: collection
+	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
+
+emulator-start: collection
+	$(BIN)/python tests/emulator/emulatorctl.py start --port 0 --state-dir .emulator
+
+emulator-stop:
+	-$(BIN)/python tests/emulator/emulatorctl.py stop --state-dir .emulator
+
+clean: emulator-stop
+	rm -rf $(VENV) .build .emulator .pytest_cache
