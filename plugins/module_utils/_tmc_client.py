@@ -40,7 +40,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit im
 )
 
 API_VERSION = "2021-03"
-REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)?$")
+REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)?")
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 PAGE_LIMIT = 100
 """Largest page the API serves (``limit`` 1..100)."""
@@ -67,7 +67,7 @@ def base_url_for(region: str | None = None, api_url: str | None = None) -> str:
             )
         return api_url.strip().rstrip("/")
     region = (region or "us").strip()
-    if not REGION_RE.match(region):
+    if not REGION_RE.fullmatch(region):
         raise TalendConfigError(
             "region %r is not a Talend region; use one of us, eu, ap, au, us-west (or another "
             "two-letter data centre code), or set api_url." % region

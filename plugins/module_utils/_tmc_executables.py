@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def validate_ids(ids, kind: ExecutableKind = TASK) -> list:
     seen, result, bad = set(), [], []
     for raw in ids or []:
         value = raw if isinstance(raw, str) else str(raw)
-        if not ID_RE.match(value):
+        if not ID_RE.fullmatch(value):
             bad.append(value)
         elif value not in seen:
             seen.add(value)
