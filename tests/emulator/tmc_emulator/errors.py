@@ -56,7 +56,7 @@ def error_body(status: int, message: str | None = None, detail: str = "") -> dic
 def error_response(status: int, message: str | None = None, detail: str = "",
                    headers: dict[str, str] | None = None) -> Response:
     """A JSON ``ErrorResponse`` Flask response."""
-    resp = Response(json.dumps(error_body(status, message, detail)), status=status,
+    resp = Response(json.dumps(error_body(status, message, detail), separators=(",", ":")), status=status,
                     mimetype="application/json")
     for key, value in (headers or {}).items():
         resp.headers[key] = value

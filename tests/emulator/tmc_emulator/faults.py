@@ -1,0 +1,190 @@
+"""Injected faults and the per-source-IP rate limit.
+
+Fault rules (``POST /_emulator/faults``, one object or a list):
+
+* ``{"status": 503, "count": 3, "path": "<regex>", "method": "PUT", "retry_after": 1,
+  "message": "...", "detail": "...", "when": "before"}``: the next ``count`` matching
+  requests answer ``status`` with an ``ErrorResponse``. ``when: "after"`` lets the
+  request take effect first, then replaces its answer (a lost answer).
+* ``{"reset_connection": N, "path": ..., "method": ..., "when": "before"|"after"}``:
+  the next N matching requests get their TCP connection reset, no answer.
+* ``{"delay_ms": 2000, "count": N, "path": ..., "method": ...}``: the next N matching
+  requests are answered that much later (for client timeouts).
+* ``{"forbid_pause_ids": ["<task or plan id>", ...]}``: pausing or resuming those ids
+  answers 403.
+
+``path`` is a Python regex searched in the request path (no query string);
+missing means every public path. ``count: -1`` means until cleared.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class FaultRule:
+    """One queued fault; ``remaining`` < 0 means unlimited."""
+
+    kind: str  # "status" | "reset" | "delay"
+    remaining: int
+    path: re.Pattern | None
+    method: str | None
+    when: str = "before"
+    status: int = 0
+    retry_after: float | None = None
+    message: str | None = None
+    detail: str = ""
+    delay_ms: int = 0
+
+    def matches(self, method: str, path: str, when: str) -> bool:
+        """Whether this rule applies to a request at this stage."""
+        if self.remaining == 0 or self.when != when:
+            return False
+        if self.method and self.method != method:
+            return False
+        return self.path is None or self.path.search(path) is not None
+
+    def describe(self) -> dict:
+        """JSON view for ``GET /_emulator/faults``."""
+        out = {"kind": self.kind, "remaining": self.remaining, "when": self.when,
+               "path": self.path.pattern if self.path else None, "method": self.method}
+        if self.kind == "status":
+            out.update(status=self.status, retry_after=self.retry_after)
+        if self.kind == "delay":
+            out["delay_ms"] = self.delay_ms
+        return out
+
+
+class FaultQueue:
+    """Queued fault rules and ids whose pause is forbidden."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.rules: list[FaultRule] = []
+        self.forbid_pause_ids: set[str] = set()
+
+    def add(self, spec: dict) -> list[dict]:
+        """Add rules from one spec dict (see module doc); returns their descriptions.
+
+        :raises ValueError: malformed spec.
+        """
+        if not isinstance(spec, dict):
+            raise ValueError("a fault must be a JSON object")
+        added: list[FaultRule] = []
+        ids = spec.get("forbid_pause_ids")
+        if ids is not None:
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise ValueError("forbid_pause_ids must be a list of ids")
+            with self._lock:
+                self.forbid_pause_ids.update(ids)
+        path = spec.get("path")
+        try:
+            pattern = re.compile(path) if path else None
+        except re.error as exc:
+            raise ValueError(f"path is not a valid regex: {exc}") from exc
+        method = spec.get("method")
+        method = method.upper() if isinstance(method, str) else None
+        when = spec.get("when", "before")
+        if when not in ("before", "after"):
+            raise ValueError("when must be 'before' or 'after'")
+        if "reset_connection" in spec:
+            added.append(FaultRule("reset", _count(spec["reset_connection"]), pattern, method, when))
+        if "status" in spec:
+            status = spec["status"]
+            if not isinstance(status, int) or not 400 <= status <= 599:
+                raise ValueError("status must be an integer 400..599")
+            retry_after = spec.get("retry_after")
+            if retry_after is not None and (isinstance(retry_after, bool)
+                                            or not isinstance(retry_after, (int, float))):
+                raise ValueError("retry_after must be a number of seconds")
+            added.append(FaultRule("status", _count(spec.get("count", 1)), pattern, method, when,
+                                   status=status, retry_after=retry_after,
+                                   message=spec.get("message"), detail=spec.get("detail", "")))
+        if "delay_ms" in spec:
+            delay = spec["delay_ms"]
+            if isinstance(delay, bool) or not isinstance(delay, int) or delay < 0:
+                raise ValueError("delay_ms must be a non-negative integer")
+            added.append(FaultRule("delay", _count(spec.get("count", 1)), pattern, method, "before",
+                                   delay_ms=delay))
+        if not added and ids is None:
+            raise ValueError("a fault needs status, reset_connection, delay_ms or forbid_pause_ids")
+        with self._lock:
+            self.rules.extend(added)
+        return [r.describe() for r in added]
+
+    def take(self, method: str, path: str, when: str, kinds: tuple[str, ...]) -> FaultRule | None:
+        """The first rule of one of ``kinds`` matching the request; uses up one of its count."""
+        with self._lock:
+            for rule in self.rules:
+                if rule.kind in kinds and rule.matches(method, path, when):
+                    if rule.remaining > 0:
+                        rule.remaining -= 1
+                    if rule.remaining == 0:
+                        self.rules.remove(rule)
+                    return rule
+        return None
+
+    def is_pause_forbidden(self, executable_id: str) -> bool:
+        """Whether pausing/resuming this id must answer 403."""
+        return executable_id in self.forbid_pause_ids
+
+    def clear(self) -> None:
+        """Drop every rule and forbidden id."""
+        with self._lock:
+            self.rules.clear()
+            self.forbid_pause_ids.clear()
+
+    def describe(self) -> dict:
+        """JSON view of the queue."""
+        with self._lock:
+            return {"rules": [r.describe() for r in self.rules],
+                    "forbid_pause_ids": sorted(self.forbid_pause_ids)}
+
+
+def _count(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value == 0 or value < -1:
+        raise ValueError("count / reset_connection must be a positive integer or -1 (unlimited)")
+    return value
+
+
+class RateLimiter:
+    """Sliding 60 s window per source IP on the real monotonic clock.
+
+    A refused request is not counted in the window.
+    """
+
+    WINDOW_S = 60.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hits: dict[str, collections.deque] = {}
+
+    def check(self, source: str, limit_per_minute: int) -> float | None:
+        """Record a request from ``source``; ``None`` when allowed, else seconds to wait (float)."""
+        if limit_per_minute <= 0:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.setdefault(source, collections.deque())
+            while hits and hits[0] <= now - self.WINDOW_S:
+                hits.popleft()
+            if len(hits) >= limit_per_minute:
+                return max(0.001, hits[0] + self.WINDOW_S - now)
+            hits.append(now)
+        return None
+
+    def clear(self) -> None:
+        """Forget every recorded request."""
+        with self._lock:
+            self._hits.clear()
+
+
+def retry_after_header(seconds: float) -> str:
+    """``Retry-After`` value: whole seconds, rounded up, at least 1."""
+    return str(max(1, math.ceil(seconds)))

@@ -1,0 +1,65 @@
+"""Deterministic bulk tasks for benchmarks (``POST /_emulator/tasks/generate``).
+
+Names and ids depend only on the seed and the index, so two emulators given
+the same request hold the same tasks. Words come from the ``generator`` block
+of the data file when present, else from the small lists below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+VERBS = ("Load", "Sync", "Export", "Replicate", "Ingest", "Refresh", "Archive", "Validate")
+SOURCES = ("SAP", "Salesforce", "Workday", "NetSuite", "Zendesk", "HubSpot", "Postgres", "Kafka",
+           "ServiceNow", "Oracle EBS", "Shopify", "Jira")
+OBJECTS = ("Orders", "Invoices", "Accounts", "Contacts", "GL Entries", "Tickets", "Shipments",
+           "Employees", "Products", "Payments", "Leads", "Inventory")
+TARGETS = ("Snowflake", "S3", "BigQuery", "Redshift", "Azure Synapse", "Databricks")
+TAG_POOL = ("nightly", "hourly", "finance", "crm", "sap", "bench", "critical", "gdpr")
+
+
+def generated_id(seed: str, index: int) -> str:
+    """24 lowercase hex chars, like Talend ids, from ``seed`` and ``index``."""
+    return hashlib.sha1(f"{seed}:{index}".encode()).hexdigest()[:24]
+
+
+def generate_tasks(count: int, workspace_ids: list[str], seed: str = "bench", start_index: int = 0,
+                   name_prefix: str = "", tags: list[str] | None = None,
+                   paused_every: int = 0, with_schedules: bool = False) -> list[dict]:
+    """Build ``count`` task records spread round-robin over ``workspace_ids``.
+
+    :param paused_every: when > 0, every n-th task is already paused by someone else.
+    :param with_schedules: give each task a nightly cron trigger.
+    :returns: task dicts in the data-file shape.
+    """
+    out = []
+    for offset in range(count):
+        i = start_index + offset
+        digest = hashlib.sha1(f"{seed}:{i}".encode()).digest()
+        name = (f"{name_prefix}{VERBS[digest[0] % len(VERBS)]} {SOURCES[digest[1] % len(SOURCES)]} "
+                f"{OBJECTS[digest[2] % len(OBJECTS)]} to {TARGETS[digest[3] % len(TARGETS)]} {i:05d}")
+        task_tags = list(tags) if tags is not None else sorted(
+            {TAG_POOL[digest[4] % len(TAG_POOL)], TAG_POOL[digest[5] % len(TAG_POOL)], "bench"})
+        version = f"{digest[6] % 5}.{digest[7] % 10}.{digest[8] % 10}"
+        task = {
+            "id": generated_id(seed, i),
+            "name": name,
+            "description": f"Generated task {i} (seed {seed})",
+            "workspaceId": workspace_ids[i % len(workspace_ids)],
+            "version": version,
+            "artifact": {"id": generated_id(seed + ":artifact", i),
+                         "name": name.lower().replace(" ", "_"), "version": version},
+            "tags": task_tags,
+            "runtime": {"type": "CLOUD"},
+            "triggers": [],
+        }
+        if with_schedules:
+            task["triggers"] = [{"name": f"Nightly {digest[9] % 24:02d}:{digest[10] % 60:02d} UTC",
+                                 "type": "CRON", "cron": f"{digest[10] % 60} {digest[9] % 24} * * *",
+                                 "timeZone": "UTC"}]
+        if paused_every and i % paused_every == 0:
+            task["taskPauseDetails"] = {"pause": True, "pauseContext": "Paused by capacity planning",
+                                        "user": "capacity.planner@example.com", "userType": "HUMAN",
+                                        "pauseDate": "2025-01-15T10:00:00.000Z"}
+        out.append(task)
+    return out

@@ -1,0 +1,236 @@
+"""Admin API under ``/_emulator/`` (loopback peers only, no auth).
+
+Payloads and answers are listed in ``tests/emulator/README.md``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from tmc_emulator.clock import iso_utc
+from tmc_emulator.config import FINAL_STATUSES, validate_config
+from tmc_emulator.errors import ApiError
+from tmc_emulator.executions import plan_execution_status, task_execution_status
+from tmc_emulator.generate import generate_tasks
+from tmc_emulator.paging import parse_int
+from tmc_emulator.routes_processing import new_plan_execution, new_task_execution
+from tmc_emulator.runtime import runtime
+from tmc_emulator.state import DataError
+
+blueprint = Blueprint("admin", __name__, url_prefix="/_emulator")
+
+
+def _body(default: dict | None = None) -> dict:
+    body = request.get_json(force=True, silent=True)
+    if body is None and not request.get_data():
+        body = {} if default is None else default
+    if not isinstance(body, dict):
+        raise ApiError(400, "The body must be a JSON object")
+    return body
+
+
+@blueprint.get("/health")
+def health():
+    """``{"status": "ok", "now_ms": <emulator time>}``; used by ``emulatorctl start``."""
+    return jsonify({"status": "ok", "now_ms": runtime().clock.now_ms()})
+
+
+@blueprint.post("/reset")
+def reset():
+    """Back to the seeded data; body ``{"data_path": "..."}`` optionally loads another file."""
+    rt = runtime()
+    body = _body()
+    try:
+        rt.reset(body.get("data_path"))
+    except (OSError, ValueError, DataError) as exc:
+        raise ApiError(400, f"Cannot load data: {exc}") from exc
+    return jsonify({"status": "reset", "data_path": rt.data_path, "now_ms": rt.clock.now_ms()})
+
+
+@blueprint.get("/state")
+def state():
+    """Whole state: data, pause details, triggers, executions, token counts, clock, config."""
+    rt = runtime()
+    with rt.lock:
+        now = rt.clock.now_ms()
+        snap = rt.store.snapshot(now)
+        snap["taskExecutions"] = [task_execution_status(ex, rt.store.tasks.get(ex.task_id), now)
+                                  for ex in rt.store.task_executions.values()]
+        snap["planExecutions"] = [plan_execution_status(ex, now)
+                                  for ex in rt.store.plan_executions.values()]
+        snap["tokens"] = rt.credentials.counts(now)
+        snap["clock"] = {"now_ms": now, "now": iso_utc(now), "frozen": rt.clock.frozen}
+        snap["config"] = rt.config
+        snap["faults"] = rt.faults.describe()
+        snap["data_path"] = rt.data_path
+    return jsonify(snap)
+
+
+@blueprint.route("/config", methods=["GET", "POST"])
+def config():
+    """GET: current config. POST ``{key: value, ...}``: change keys, answers the new config."""
+    rt = runtime()
+    if request.method == "POST":
+        try:
+            changes = validate_config(_body())
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from exc
+        with rt.lock:
+            rt.config.update(changes)
+    return jsonify(rt.config)
+
+
+@blueprint.route("/faults", methods=["GET", "POST", "DELETE"])
+def faults():
+    """POST one fault object or a list (see :mod:`tmc_emulator.faults`); DELETE clears; GET lists."""
+    rt = runtime()
+    if request.method == "DELETE":
+        rt.faults.clear()
+    elif request.method == "POST":
+        body = request.get_json(force=True, silent=True)
+        specs = body if isinstance(body, list) else [body]
+        try:
+            for spec in specs:
+                rt.faults.add(spec)
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from exc
+    return jsonify(rt.faults.describe())
+
+
+@blueprint.post("/tokens/expire")
+def expire_tokens():
+    """Every issued service-account token expires now; ``{"include_pats": true}`` also
+    revokes the PATs until the next reset. Answers ``{"expired": n}``."""
+    rt = runtime()
+    body = _body()
+    count = rt.credentials.expire_all(rt.clock.now_ms(), bool(body.get("include_pats")))
+    return jsonify({"expired": count})
+
+
+@blueprint.route("/clock", methods=["GET", "POST"])
+def clock():
+    """GET ``{now_ms, now, frozen}``. POST ``{"advance_seconds": N}``, ``{"set_epoch_ms": T}``
+    and/or ``{"freeze": bool}``."""
+    rt = runtime()
+    if request.method == "POST":
+        body = _body()
+        if "freeze" in body:
+            rt.clock.freeze(bool(body["freeze"]))
+        if "set_epoch_ms" in body:
+            rt.clock.set_now(parse_int(body["set_epoch_ms"], "set_epoch_ms", minimum=0))
+        if "advance_seconds" in body:
+            seconds = body["advance_seconds"]
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+                raise ApiError(400, "advance_seconds must be a non-negative number")
+            rt.clock.advance(seconds)
+    now = rt.clock.now_ms()
+    return jsonify({"now_ms": now, "now": iso_utc(now), "frozen": rt.clock.frozen})
+
+
+@blueprint.route("/requests", methods=["GET", "DELETE"])
+def requests_log():
+    """GET counters plus the last ``?last=N`` (default 100) entries; DELETE zeroes them."""
+    rt = runtime()
+    if request.method == "DELETE":
+        rt.requests.clear()
+    last = parse_int(request.args.get("last"), "last", minimum=0)
+    return jsonify(rt.requests.summary(100 if last is None else last))
+
+
+@blueprint.post("/tasks/generate")
+def generate():
+    """Add generated tasks. Body ``{"count": N, "environment_id"?, "workspace_id"?,
+    "seed": "bench", "name_prefix": "", "tags"?: [...], "paused_every": 0,
+    "with_schedules": false}``. Answers ``{"generated", "total_tasks", "first_id", "last_id"}``."""
+    rt = runtime()
+    body = _body()
+    count = parse_int(body.get("count"), "count", minimum=1, maximum=100_000)
+    if count is None:
+        raise ApiError(400, "'count' is required")
+    seed = str(body.get("seed", "bench"))
+    with rt.lock:
+        store = rt.store
+        if body.get("workspace_id"):
+            if body["workspace_id"] not in store.workspaces:
+                raise ApiError(404, f"Workspace {body['workspace_id']} not found")
+            ws_ids = [body["workspace_id"]]
+        else:
+            env = body.get("environment_id")
+            if env and env not in store.environments:
+                raise ApiError(404, f"Environment {env} not found")
+            ws_ids = [w for w, ws in store.workspaces.items() if not env or ws["environmentId"] == env]
+        if not ws_ids:
+            raise ApiError(400, "No workspace to put the tasks in")
+        start = store.generated.get(seed, 0)
+        tasks = generate_tasks(count, ws_ids, seed=seed, start_index=start,
+                               name_prefix=str(body.get("name_prefix", "")), tags=body.get("tags"),
+                               paused_every=int(body.get("paused_every", 0) or 0),
+                               with_schedules=bool(body.get("with_schedules", False)))
+        for task in tasks:
+            store.add_task(task)
+        store.generated[seed] = start + count
+        total = len(store.tasks)
+    return jsonify({"generated": count, "total_tasks": total,
+                    "first_id": tasks[0]["id"], "last_id": tasks[-1]["id"]}), 201
+
+
+@blueprint.post("/executions")
+def start_execution():
+    """Start an execution regardless of pause state (a run already under way).
+
+    Body ``{"task_id": ..., "duration_seconds": 300, "dispatch_seconds": 0,
+    "triggered_seconds_ago": 0, "final_status": "execution_successful",
+    "execution_type": "SCHEDULED", "user": "scheduler", "user_type": "HUMAN",
+    "engine_id": null}`` or ``{"plan_id": ..., "duration_seconds": ...}``.
+    Answers 201 ``{"executionId"}``.
+    """
+    rt = runtime()
+    body = _body()
+    final = body.get("final_status")
+    duration = body.get("duration_seconds")
+    ago = float(body.get("triggered_seconds_ago", 0) or 0)
+    with rt.lock:
+        if body.get("plan_id"):
+            plan = rt.store.plans.get(body["plan_id"])
+            if plan is None:
+                raise ApiError(404, f"Plan {body['plan_id']} not found")
+            ex = new_plan_execution(rt, plan, body.get("execution_type", "SCHEDULED"),
+                                    body.get("user", "scheduler"), body.get("user_type", "HUMAN"),
+                                    run_s=duration, final_status=final or "execution_successful")
+        else:
+            if rt.store.tasks.get(body.get("task_id") or "") is None:
+                raise ApiError(404, f"Task {body.get('task_id')} not found")
+            if final is not None and final not in FINAL_STATUSES:
+                raise ApiError(400, f"final_status must be one of {FINAL_STATUSES}")
+            ex = new_task_execution(rt, body["task_id"], body.get("execution_type", "SCHEDULED"),
+                                    body.get("user", "scheduler"), body.get("user_type", "HUMAN"),
+                                    dispatch_s=body.get("dispatch_seconds"), run_s=duration,
+                                    final_status=final, engine_id=body.get("engine_id"))
+        ex.trigger_ms -= int(ago * 1000)
+    return jsonify({"executionId": ex.execution_id}), 201
+
+
+@blueprint.put("/<kind>/<record_id>/pause-details")
+def set_pause_details(kind: str, record_id: str):
+    """Overwrite pause details as someone else would have left them.
+
+    ``PUT /_emulator/tasks/<id>/pause-details`` (or ``plans``) with the details object
+    (``pause`` bool required; ``pauseContext``, ``user``, ``userType``, ``pauseDate``
+    stored as given) or ``null`` to remove the key (a never-paused record).
+    """
+    rt = runtime()
+    if kind not in ("tasks", "plans"):
+        raise ApiError(404, f"No route for {request.path}")
+    details = request.get_json(force=True, silent=True)
+    if details is not None and (not isinstance(details, dict) or not isinstance(details.get("pause"), bool)):
+        raise ApiError(400, "Body must be null or an object with a boolean 'pause'")
+    key = "taskPauseDetails" if kind == "tasks" else "planPauseDetails"
+    with rt.lock:
+        record = (rt.store.tasks if kind == "tasks" else rt.store.plans).get(record_id)
+        if record is None:
+            raise ApiError(404, f"{kind[:-1].title()} {record_id} not found")
+        if details is None:
+            record.pop(key, None)
+        else:
+            record[key] = details
+    return jsonify(record.get(key))

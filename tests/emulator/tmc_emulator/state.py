@@ -1,0 +1,178 @@
+"""The emulator's data: environments, workspaces, tasks, plans, executions.
+
+Loaded from a JSON data file (``tests/emulator/data/sample.json`` by default;
+its shape is described in ``tests/emulator/README.md``). Records are kept as
+plain dicts in insertion order, with indexes by id and by workspace, so a list
+request over 10,000 tasks is one linear filter and no more.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from typing import Any
+
+from tmc_emulator.executions import PlanExecution, TaskExecution
+from tmc_emulator.schedules import validate_trigger
+
+DEFAULT_DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                 "data", "sample.json")
+
+
+class DataError(ValueError):
+    """The data file is malformed (message names the record)."""
+
+
+def load_data_file(path: str | None) -> dict:
+    """Read a data file (``None`` → the sample data); returns the parsed JSON dict."""
+    with open(path or DEFAULT_DATA_PATH, encoding="utf-8") as handle:
+        data = json.load(handle)
+    if not isinstance(data, dict):
+        raise DataError("the data file must hold a JSON object")
+    return data
+
+
+class Store:
+    """All TMC objects of one emulator instance.
+
+    :param data: parsed data file (see :func:`load_data_file`).
+    :param now_ms: emulator time (epoch ms) the relative times of the data
+        (``triggeredSecondsAgo``) are taken from.
+    """
+
+    def __init__(self, data: dict, now_ms: int) -> None:
+        data = copy.deepcopy(data)
+        self.account: dict = data.get("account") or {"id": "emulator-account", "name": "Emulator"}
+        self.environments: dict[str, dict] = {}
+        self.workspaces: dict[str, dict] = {}
+        self.tasks: dict[str, dict] = {}
+        self.plans: dict[str, dict] = {}
+        self.task_executions: dict[str, TaskExecution] = {}
+        self.executions_by_task: dict[str, list[TaskExecution]] = {}
+        self.plan_executions: dict[str, PlanExecution] = {}
+        self.generated: dict[str, int] = {}
+        for env in data.get("environments", []):
+            _require(env, ("id", "name"), "environment")
+            self.environments[env["id"]] = env
+        for ws in data.get("workspaces", []):
+            _require(ws, ("id", "name", "environmentId"), "workspace")
+            if ws["environmentId"] not in self.environments:
+                raise DataError(f"workspace {ws['id']}: unknown environmentId {ws['environmentId']}")
+            self.workspaces[ws["id"]] = ws
+        for task in data.get("tasks", []):
+            self.add_task(task)
+        for plan in data.get("plans", []):
+            _require(plan, ("id", "name", "workspaceId"), "plan")
+            self._check_workspace(plan, "plan")
+            plan.setdefault("triggers", [])
+            _check_triggers(plan, "plan")
+            self.plans[plan["id"]] = plan
+        for raw in data.get("executions", []):
+            self.add_task_execution(_task_execution_from_data(raw, now_ms))
+        for raw in data.get("planExecutions", []):
+            ex = _plan_execution_from_data(raw, now_ms)
+            self.plan_executions[ex.execution_id] = ex
+        self.credentials: dict[str, Any] = {
+            "personalAccessTokens": data.get("personalAccessTokens", []),
+            "serviceAccounts": data.get("serviceAccounts", []),
+        }
+
+    # -- tasks -------------------------------------------------------------------------
+    def add_task(self, task: dict) -> None:
+        """Add (or replace) a task record; fields as in the data file."""
+        _require(task, ("id", "name", "workspaceId"), "task")
+        self._check_workspace(task, "task")
+        task.setdefault("version", "0.1.0")
+        task.setdefault("artifact", {"id": task["id"], "name": task["name"], "version": task["version"]})
+        task.setdefault("tags", [])
+        task.setdefault("triggers", [])
+        task.setdefault("runtime", {"type": "CLOUD"})
+        _check_triggers(task, "task")
+        self.tasks[task["id"]] = task
+
+    def add_task_execution(self, ex: TaskExecution) -> None:
+        """Register an execution (its task must exist)."""
+        if ex.task_id not in self.tasks:
+            raise DataError(f"execution {ex.execution_id}: unknown taskId {ex.task_id}")
+        self.task_executions[ex.execution_id] = ex
+        self.executions_by_task.setdefault(ex.task_id, []).append(ex)
+
+    def environment_of_workspace(self, workspace_id: str) -> dict:
+        """The environment record of a workspace id."""
+        return self.environments[self.workspaces[workspace_id]["environmentId"]]
+
+    def _check_workspace(self, record: dict, kind: str) -> None:
+        if record["workspaceId"] not in self.workspaces:
+            raise DataError(f"{kind} {record['id']}: unknown workspaceId {record['workspaceId']}")
+
+    def snapshot(self, now_ms: int) -> dict:
+        """Counts and records for ``GET /_emulator/state`` (tasks and plans as stored)."""
+        return {
+            "account": self.account,
+            "environments": list(self.environments.values()),
+            "workspaces": list(self.workspaces.values()),
+            "tasks": list(self.tasks.values()),
+            "plans": list(self.plans.values()),
+            "counts": {
+                "environments": len(self.environments),
+                "workspaces": len(self.workspaces),
+                "tasks": len(self.tasks),
+                "plans": len(self.plans),
+                "taskExecutions": len(self.task_executions),
+                "planExecutions": len(self.plan_executions),
+                "tasksPaused": sum(1 for t in self.tasks.values()
+                                   if (t.get("taskPauseDetails") or {}).get("pause")),
+            },
+        }
+
+
+def _require(record: Any, keys: tuple[str, ...], kind: str) -> None:
+    if not isinstance(record, dict):
+        raise DataError(f"{kind}: expected an object, got {record!r}")
+    missing = [k for k in keys if not record.get(k)]
+    if missing:
+        raise DataError(f"{kind} {record.get('id', '?')}: missing {', '.join(missing)}")
+
+
+def _check_triggers(record: dict, kind: str) -> None:
+    for trigger in record["triggers"]:
+        try:
+            validate_trigger(trigger)
+        except (KeyError, ValueError) as exc:
+            raise DataError(f"{kind} {record['id']}: bad trigger {trigger!r}: {exc}") from exc
+
+
+def _task_execution_from_data(raw: dict, now_ms: int) -> TaskExecution:
+    """An execution of the data file; times relative to ``now_ms`` (``triggeredSecondsAgo``)."""
+    _require(raw, ("executionId", "taskId"), "execution")
+    trigger = now_ms - int(float(raw.get("triggeredSecondsAgo", 0)) * 1000)
+    return TaskExecution(
+        execution_id=raw["executionId"],
+        task_id=raw["taskId"],
+        trigger_ms=trigger,
+        dispatch_ms=int(float(raw.get("dispatchSeconds", 5)) * 1000),
+        run_ms=int(float(raw.get("runSeconds", 120)) * 1000),
+        final_status=raw.get("finalStatus", "execution_successful"),
+        execution_type=raw.get("executionType", "SCHEDULED"),
+        user_id=raw.get("userId", ""),
+        user_type=raw.get("userType", "HUMAN"),
+        plan_id=raw.get("planId"),
+        remote_engine_id=raw.get("remoteEngineId"),
+    )
+
+
+def _plan_execution_from_data(raw: dict, now_ms: int) -> PlanExecution:
+    _require(raw, ("executionId", "planId"), "plan execution")
+    return PlanExecution(
+        execution_id=raw["executionId"],
+        plan_id=raw["planId"],
+        trigger_ms=now_ms - int(float(raw.get("triggeredSecondsAgo", 0)) * 1000),
+        run_ms=int(float(raw.get("runSeconds", 600)) * 1000),
+        final_status=raw.get("finalStatus", "execution_successful"),
+        execution_type=raw.get("executionType", "SCHEDULED"),
+        user_id=raw.get("userId", ""),
+        user_type=raw.get("userType", "HUMAN"),
+        planned_count=int(raw.get("plannedExecutableCount", 1)),
+        misfired_reason=raw.get("misfiredExecutionReason"),
+    )
