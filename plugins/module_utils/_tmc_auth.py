@@ -6,21 +6,33 @@
 # Note that this module_utils is **PRIVATE** to the collection. It can have breaking changes at any time.
 # Do not use this from other collections or standalone plugins/modules!
 
-"""Bearer tokens for the Talend Cloud API: personal access tokens and service account tokens."""
+"""Bearer tokens for the Talend Cloud API: personal access tokens and service account tokens.
+
+Also the one option adapter through which modules (``module.params``) and plugins
+(``AnsiblePlugin.get_option``) hand their connection options to the same client code.
+"""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from urllib.parse import urlsplit
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import (
     TalendApiError,
     TalendConfigError,
 )
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_token_cache import (
+    TokenCache,
+    TokenCacheError,
+)
 
 TOKEN_PATH = "/security/oauth/token"
 RENEW_MARGIN = 120
-"""Seconds before expiry at which a service account token is replaced."""
+"""Largest number of seconds before expiry at which a service account token is replaced."""
+RENEW_FRACTION = 0.1
+"""Share of a token's lifetime kept as renewal margin when that is less than ``RENEW_MARGIN``."""
 DEFAULT_LIFETIME = 1800
 """Seconds a service account token lives when the answer gives no usable ``expires_in``."""
 
@@ -31,11 +43,60 @@ AUTH_HELP = (
 )
 
 
-def check_bearer_token(token: str) -> str:
-    """Return ``token`` stripped, or raise if it cannot be a bearer token.
+class OptionAdapter:
+    """Read-only view of connection options, the same for modules and plugins.
 
-    :raises TalendConfigError: empty, containing white space, or a whole JSON answer
-        of the token endpoint instead of its ``access_token`` value.
+    Missing options read as None, so code written against it works with ``module.params``
+    (which lacks plugin-only options such as ``token_cache``) and with a lookup's options.
+
+    :param getter: ``getter(name)`` returning the value, raising ``KeyError`` for an unknown option.
+    """
+
+    def __init__(self, getter) -> None:
+        self._getter = getter
+
+    @classmethod
+    def from_dict(cls, options: dict) -> "OptionAdapter":
+        """Adapter over a mapping such as ``AnsibleModule.params``."""
+        return cls(options.__getitem__)
+
+    @classmethod
+    def from_plugin(cls, plugin) -> "OptionAdapter":
+        """Adapter over an ``AnsiblePlugin`` whose ``set_options()`` was called (uses ``get_option``)."""
+        return cls(plugin.get_option)
+
+    @classmethod
+    def wrap(cls, options) -> "OptionAdapter":
+        """``options`` itself when it is an adapter, else an adapter over the mapping."""
+        return options if isinstance(options, cls) else cls.from_dict(options)
+
+    def get(self, name: str, default=None):
+        """Value of option ``name``; ``default`` when it is unknown or None."""
+        try:
+            value = self._getter(name)
+        except KeyError:
+            return default
+        return default if value is None else value
+
+    def __getitem__(self, name: str):
+        return self.get(name)
+
+
+def renew_margin(lifetime: float) -> float:
+    """Seconds before expiry at which a token of ``lifetime`` seconds is replaced.
+
+    ``RENEW_MARGIN`` (120 s) for the usual 1800 s tokens; a tenth of the lifetime for
+    shorter ones, so that a 60 s token is not replaced on every request.
+    """
+    return min(float(RENEW_MARGIN), max(lifetime, 0.0) * RENEW_FRACTION)
+
+
+def check_bearer_token(token: str) -> str:
+    """Return ``token`` stripped, or raise if it cannot be a bearer token. The value is never quoted.
+
+    :raises TalendConfigError: empty, a whole JSON answer of the token endpoint instead of its
+        ``access_token`` value, containing white space (e.g. ``Bearer `` kept in front), or
+        holding characters a bearer token cannot have (outside printable ASCII).
     """
     token = (token or "").strip()
     if not token:
@@ -47,7 +108,48 @@ def check_bearer_token(token: str) -> str:
         )
     if any(c.isspace() for c in token):
         raise TalendConfigError("The token contains white space; pass the bare token, without 'Bearer '.")
+    if not all(0x21 <= ord(c) <= 0x7E for c in token):
+        raise TalendConfigError("The token contains characters that a bearer token cannot hold (only printable "
+                                "ASCII); check that the whole token was copied and nothing else.")
     return token
+
+
+def parse_expires_in(value) -> float:
+    """Seconds a token lives, from ``expires_in`` given as a number or a numeric string.
+
+    The vendor spec types it as a string, live answers may carry a number; anything
+    unusable (missing, not numeric, a boolean, zero or less, not finite) falls back to
+    ``DEFAULT_LIFETIME`` (1800 s, the documented lifetime).
+    """
+    if isinstance(value, bool):
+        return float(DEFAULT_LIFETIME)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return float(DEFAULT_LIFETIME)
+    return seconds if math.isfinite(seconds) and seconds > 0 else float(DEFAULT_LIFETIME)
+
+
+def auth_from_options(options, base_url: str, warn=None):
+    """The token source chosen by the options: ``token`` beats ``client_id``/``client_secret``.
+
+    Sends nothing. Empty strings count as not given (AWX injects empty variables for empty fields).
+
+    :param options: :class:`OptionAdapter` or mapping with ``token``, ``client_id``, ``client_secret``,
+        and optionally ``token_cache`` (bool) and ``token_cache_dir`` (path) for a service account.
+    :param base_url: API base URL; the service account token's audience.
+    :param warn: ``warn(text)`` for cache problems (the cache is then skipped), or None.
+    :returns: :class:`PersonalAccessToken` or :class:`ServiceAccountToken`.
+    :raises TalendConfigError: neither way given, half a service account, or a malformed token.
+    """
+    options = OptionAdapter.wrap(options)
+    if options.get("token"):
+        return PersonalAccessToken(options.get("token"))
+    client_id, client_secret = options.get("client_id"), options.get("client_secret")
+    if not client_id and not client_secret:
+        raise TalendConfigError("No Talend Cloud credentials were given. " + AUTH_HELP)
+    cache = TokenCache(options.get("token_cache_dir")) if options.get("token_cache") else None
+    return ServiceAccountToken(client_id, client_secret, audience=base_url, cache=cache, warn=warn)
 
 
 class PersonalAccessToken:
@@ -65,6 +167,9 @@ class PersonalAccessToken:
     def __init__(self, token: str) -> None:
         self._token = check_bearer_token(token)
 
+    def __repr__(self) -> str:
+        return "PersonalAccessToken(<hidden>)"
+
     def bearer(self, send) -> str:
         """Return the token; ``send`` is unused (same signature as the service account)."""
         return self._token
@@ -73,32 +178,58 @@ class PersonalAccessToken:
         """Nothing to do: a fixed token cannot be renewed."""
 
 
+def _check_account_value(name: str, env: str, value) -> str:
+    value = (value or "").strip() if isinstance(value, str) else value
+    if not value:
+        raise TalendConfigError(
+            "A service account needs both client_id and client_secret; %s (env %s) is missing. %s"
+            % (name, env, AUTH_HELP)
+        )
+    if not isinstance(value, str) or not all(0x20 <= ord(c) <= 0x7E for c in value):
+        raise TalendConfigError("%s must be printable ASCII text; check the value of %s (env %s)." % (name, name, env))
+    return value
+
+
 class ServiceAccountToken:
     """Service account token from ``POST /security/oauth/token`` (operation ``getToken``), renewed on expiry.
 
     Thread-safe: concurrent workers share one token; after a 401 only the first worker
-    asks for a new one.
+    asks for a new one. With a :class:`TokenCache`, a token stored by another process of the
+    same user for the same account and host is reused until shortly before its expiry.
 
-    :param client_id: service account id (str).
+    :param client_id: service account id (str, printable ASCII without ``:``).
     :param client_secret: service account secret (str); sent only as HTTP Basic auth.
     :param audience: API base URL the token is for, e.g. ``https://api.eu.cloud.talend.com``.
-    :param clock: wall clock in seconds (tests pass a fake one).
-    :raises TalendConfigError: if the id or the secret is empty.
+    :param clock: wall clock in epoch seconds (tests pass a fake one).
+    :param cache: :class:`TokenCache` or None.
+    :param warn: ``warn(text)`` called when the cache cannot be used, or None.
+    :raises TalendConfigError: the id or the secret is empty or malformed.
     """
 
     renewable = True
 
-    def __init__(self, client_id: str, client_secret: str, audience: str, clock=time.time) -> None:
-        if not client_id or not client_secret:
-            raise TalendConfigError("A service account needs both client_id and client_secret. " + AUTH_HELP)
-        self.client_id = client_id
-        self._secret = client_secret
+    def __init__(self, client_id: str, client_secret: str, audience: str, clock=time.time, cache=None,
+                 warn=None) -> None:
+        self.client_id = _check_account_value("client_id", "TALEND_CLIENT_ID", client_id)
+        if ":" in self.client_id:
+            raise TalendConfigError("client_id cannot contain ':'; check TALEND_CLIENT_ID / client_id.")
+        self._secret = _check_account_value("client_secret", "TALEND_CLIENT_SECRET", client_secret)
         self.audience = audience
+        self.host = urlsplit(audience).hostname
         self._clock = clock
+        self._cache = cache
+        self._warn = warn
         self._lock = threading.Lock()
         self._token = None
         self._expires_at = 0.0
+        self._renew_at = 0.0
+        self._refused = set()
         self.fetch_count = 0
+        self.source = None
+        """Where the current token came from: ``"endpoint"``, ``"cache"`` or None."""
+
+    def __repr__(self) -> str:
+        return "ServiceAccountToken(client_id=%r, audience=%r)" % (self.client_id, self.audience)
 
     @property
     def expires_at(self) -> float:
@@ -106,25 +237,58 @@ class ServiceAccountToken:
         return self._expires_at
 
     def bearer(self, send) -> str:
-        """Return a token valid for at least ``RENEW_MARGIN`` seconds, fetching one if needed.
+        """Return a token that is not yet due for renewal, from memory, the cache, or the endpoint.
 
         :param send: ``send(method, path, json=..., auth=(id, secret), authenticated=False)``
             returning a ``requests.Response``; the client's own request function.
         :raises TalendApiError: the token endpoint refused the id and secret (401/403) or failed.
         """
         with self._lock:
-            if self._token is None or self._clock() >= self._expires_at - RENEW_MARGIN:
-                self._fetch(send)
+            now = self._clock()
+            if self._token is None or now >= self._renew_at:
+                if not self._use_cached(now):
+                    self._fetch(send)
             return self._token
 
     def invalidate(self, token: str) -> None:
-        """Forget ``token`` after a 401, unless another worker already replaced it."""
+        """Forget ``token`` after a 401, unless another worker already replaced it; drop it from the cache."""
         with self._lock:
+            self._refused.add(token)
             if self._token == token:
                 self._token = None
-                self._expires_at = 0.0
+                self._expires_at = self._renew_at = 0.0
+            if self._cache is not None:
+                self._cache_call(self._cache.discard, self.audience, self.client_id, token)
+
+    def _set(self, token: str, issued_at: float, expires_at: float, source: str) -> None:
+        self._token = token
+        self._expires_at = expires_at
+        self._renew_at = expires_at - renew_margin(expires_at - issued_at)
+        self.source = source
+
+    def _use_cached(self, now: float) -> bool:
+        if self._cache is None:
+            return False
+        entry = self._cache_call(self._cache.load, self.audience, self.client_id)
+        if not entry or entry["access_token"] in self._refused:
+            return False
+        renew_at = entry["expires_at"] - renew_margin(entry["expires_at"] - entry["issued_at"])
+        if now >= renew_at:
+            return False
+        self._set(entry["access_token"], entry["issued_at"], entry["expires_at"], "cache")
+        return True
+
+    def _cache_call(self, method, *args):
+        try:
+            return method(*args)
+        except TokenCacheError as exc:
+            if self._warn is not None:
+                self._warn("Token cache not used: %s" % exc)
+            self._cache = None
+            return None
 
     def _fetch(self, send) -> None:
+        operation = "POST " + TOKEN_PATH
         response = send(
             "POST",
             TOKEN_PATH,
@@ -133,38 +297,33 @@ class ServiceAccountToken:
             authenticated=False,
         )
         self.fetch_count += 1
-        if response.status_code in (401, 403):
+        if response.status_code == 401:
             raise TalendApiError.from_response(
-                response,
-                "POST " + TOKEN_PATH,
+                response, operation, host=self.host,
                 hint=(
                     "The service account id or secret was refused. Check client_id/client_secret "
-                    "(TALEND_CLIENT_ID/TALEND_CLIENT_SECRET), and that the account belongs to the region "
-                    "whose host was called."
+                    "(TALEND_CLIENT_ID/TALEND_CLIENT_SECRET); the account may also belong to another region "
+                    "than the one of host %s: set region (TALEND_REGION) or api_url (TALEND_API_URL)." % self.host
                 ),
             )
+        if response.status_code == 403:
+            raise TalendApiError.from_response(
+                response, operation, host=self.host,
+                hint="The service account is disabled or may not get tokens; ask a Talend Cloud administrator.",
+            )
         if response.status_code != 200:
-            raise TalendApiError.from_response(response, "POST " + TOKEN_PATH)
+            raise TalendApiError.from_response(response, operation, host=self.host)
         try:
             body = response.json()
             token = check_bearer_token(body["access_token"])
         except (ValueError, KeyError, TypeError, TalendConfigError):
             raise TalendApiError(
-                response.status_code, "POST " + TOKEN_PATH,
+                response.status_code, operation, host=self.host,
                 message="The token endpoint answered without a usable access_token.",
             ) from None
-        self._token = token
-        self._expires_at = self._clock() + parse_expires_in(body.get("expires_in"))
-
-
-def parse_expires_in(value) -> float:
-    """Seconds a token lives, from ``expires_in`` given as a number or a numeric string.
-
-    The vendor spec types it as a string, live answers may carry a number; anything
-    unusable falls back to ``DEFAULT_LIFETIME`` (1800 s, the documented lifetime).
-    """
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return float(DEFAULT_LIFETIME)
-    return seconds if seconds > 0 else float(DEFAULT_LIFETIME)
+        issued_at = self._clock()
+        expires_at = issued_at + parse_expires_in(body.get("expires_in"))
+        self._set(token, issued_at, expires_at, "endpoint")
+        self._refused.discard(token)
+        if self._cache is not None:
+            self._cache_call(self._cache.store, self.audience, self.client_id, token, issued_at, expires_at)

@@ -26,8 +26,8 @@ except ImportError as exc:  # pragma: no cover - reported by the modules through
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import (
     AUTH_HELP,
-    PersonalAccessToken,
-    ServiceAccountToken,
+    OptionAdapter,
+    auth_from_options,
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import (
     TalendApiError,
@@ -252,21 +252,18 @@ def tmc_argument_spec() -> dict:
     )
 
 
-def client_from_options(options: dict) -> TalendClient:
+def client_from_options(options, warn=None) -> TalendClient:
     """Build a :class:`TalendClient` from connection options (module params or lookup options).
 
-    ``token`` beats ``client_id``/``client_secret``. Nothing is sent here.
+    ``token`` beats ``client_id``/``client_secret`` (see ``_tmc_auth.auth_from_options``). Nothing is sent here.
 
-    :param options: mapping with the keys of :func:`tmc_argument_spec`.
+    :param options: mapping with the keys of :func:`tmc_argument_spec`, or a ``_tmc_auth.OptionAdapter``.
+    :param warn: ``warn(text)`` for non-fatal problems (token cache), or None.
     :raises TalendConfigError: no credentials, bad URL/region, or bad numbers.
     """
+    options = OptionAdapter.wrap(options)
     base_url = base_url_for(options.get("region"), options.get("api_url"))
-    if options.get("token"):
-        auth = PersonalAccessToken(options["token"])
-    elif options.get("client_id") or options.get("client_secret"):
-        auth = ServiceAccountToken(options.get("client_id"), options.get("client_secret"), audience=base_url)
-    else:
-        raise TalendConfigError("No Talend Cloud credentials were given. " + AUTH_HELP)
+    auth = auth_from_options(options, base_url, warn=warn)
     validate_certs = options.get("validate_certs")
     rate_limit = options.get("rate_limit")
     return TalendClient(
