@@ -18,7 +18,7 @@ description:
     once per engine).
   - Never changes anything.
 author:
-  - talend_ops.cloud maintainers
+  - talend_ops.cloud maintainers (@talend-ops)
 extends_documentation_fragment:
   - talend_ops.cloud._tmc
   - talend_ops.cloud._attributes

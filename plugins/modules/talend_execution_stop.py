@@ -18,7 +18,7 @@ description:
   - Every id is attempted; the module then fails if any id failed, naming each id and its reason.
     The ones that succeeded are still reported.
 author:
-  - talend_ops.cloud maintainers
+  - talend_ops.cloud maintainers (@talend-ops)
 extends_documentation_fragment:
   - talend_ops.cloud._tmc
   - talend_ops.cloud._attributes

@@ -15,7 +15,7 @@ description:
     pause state. Reads every page of the task list.
   - Never changes anything.
 author:
-  - talend_ops.cloud maintainers
+  - talend_ops.cloud maintainers (@talend-ops)
 extends_documentation_fragment:
   - talend_ops.cloud._tmc
   - talend_ops.cloud._attributes
