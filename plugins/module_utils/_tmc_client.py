@@ -225,8 +225,7 @@ class TalendClient:
             else:
                 page = self.call(method, path, json=dict(body or {}, limit=page_size, offset=offset))[1] or {}
             items = page.get("items") or []
-            for item in items:
-                yield item
+            yield from items
             offset += len(items)
             total = page.get("total")
             if not items or (total is not None and offset >= total) or (total is None and len(items) < page_size):

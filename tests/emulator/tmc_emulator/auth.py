@@ -104,7 +104,7 @@ class Credentials:
         """
         if not authorization:
             raise ApiError(401, "Token authorization is required for access")
-        scheme, _, token = authorization.strip().partition(" ")
+        scheme, dummy, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise ApiError(401, "Bearer token authorization is required for access")
@@ -163,7 +163,7 @@ def decode_basic(authorization: str | None) -> tuple[str, str]:
     """
     if not authorization:
         raise ApiError(401, "The ClientId or Secret is missing or invalid")
-    scheme, _, value = authorization.strip().partition(" ")
+    scheme, dummy, value = authorization.strip().partition(" ")
     if scheme.lower() != "basic" or not value:
         raise ApiError(401, "Basic authorization with the service account id and secret is required")
     try:

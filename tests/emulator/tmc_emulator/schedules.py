@@ -42,7 +42,7 @@ def parse_cron(expr: str) -> tuple[tuple[int, ...], tuple[int, ...], frozenset, 
 def _field(text: str, lo: int, hi: int) -> set[int]:
     values: set[int] = set()
     for part in text.split(","):
-        body, _, step_text = part.partition("/")
+        body, dummy, step_text = part.partition("/")
         step = int(step_text) if step_text else 1
         if body == "*":
             start, end = lo, hi
@@ -67,8 +67,7 @@ def occurrences(trigger: dict, from_ms: int, to_ms: int) -> Iterator[int]:
         step = int(float(trigger["intervalMinutes"]) * 60_000)
         start = parse_iso(trigger.get("startDate", "1970-01-01T00:00:00Z"))
         first = start if from_ms <= start else start + -(-(from_ms - start) // step) * step
-        for when in range(first, to_ms + 1, step):
-            yield when
+        yield from range(first, to_ms + 1, step)
     elif kind == "ONCE":
         when = parse_iso(trigger["at"])
         if from_ms <= when <= to_ms:

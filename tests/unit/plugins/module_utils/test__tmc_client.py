@@ -105,7 +105,7 @@ def test_429_is_retried_honouring_retry_after(scripted):
 
 
 def test_5xx_burst_longer_than_retries_fails_with_error_fields(scripted):
-    for _ in range(3):
+    for dummy in range(3):
         scripted.queue(503, {"status": 503, "message": "busy", "detail": "try later", "requestId": "req-9"})
     with pytest.raises(TalendApiError) as err:
         make_client(retries=2).get("/orchestration/environments")
@@ -115,7 +115,7 @@ def test_5xx_burst_longer_than_retries_fails_with_error_fields(scripted):
 
 
 def test_connection_errors_are_retried_then_reported_without_secrets(scripted):
-    for _ in range(3):
+    for dummy in range(3):
         scripted.queue_error(requests.ConnectionError("reset by peer"))
     with pytest.raises(TalendApiError) as err:
         make_client(retries=2).get("/orchestration/environments")
@@ -199,7 +199,7 @@ def test_rate_limiter_spaces_requests_evenly():
         now[0] += seconds
 
     limiter = RateLimiter(600, clock=lambda: now[0], sleep=sleep)
-    for _ in range(5):
+    for dummy in range(5):
         limiter.acquire()
     assert waits == pytest.approx([0.1, 0.1, 0.1, 0.1])
 

@@ -37,14 +37,14 @@ def test_pause_202_reports_changed_from_active(scripted):
 
 def test_pause_twice_reports_unchanged_on_204(scripted):
     scripted.queue(204)
-    entries, _ = set_pause_states(client(), TASK, ["t1"], True, "ctx")
+    entries, dummy = set_pause_states(client(), TASK, ["t1"], True, "ctx")
     assert entries[0]["changed"] is False and entries[0]["previous_paused"] is True
     assert entries[0]["pause_context"] is None  # the context in place is unknown and was not overwritten
 
 
 def test_resume_sends_pause_false(scripted):
     scripted.queue(202)
-    entries, _ = set_pause_states(client(), PLAN, ["p1"], False)
+    entries, dummy = set_pause_states(client(), PLAN, ["p1"], False)
     assert scripted.sent[0]["url"].endswith("/orchestration/executables/plans/p1/pause")
     assert scripted.sent[0]["json"] == {"pause": False}
     assert entries[0]["previous_paused"] is True and entries[0]["paused"] is False
@@ -53,7 +53,7 @@ def test_resume_sends_pause_false(scripted):
 def test_check_mode_reads_and_never_writes(scripted):
     scripted.queue(200, {"id": "t1", "name": "Load GL", "taskPauseDetails": {"pause": False}})
     scripted.queue(200, {"id": "t2", "name": "Sync CRM"})
-    entries, _ = set_pause_states(client(), TASK, ["t1", "t2"], True, "ctx", check_mode=True)
+    entries, dummy = set_pause_states(client(), TASK, ["t1", "t2"], True, "ctx", check_mode=True)
     assert [s["method"] for s in scripted.sent] == ["GET", "GET"]
     assert [e["changed"] for e in entries] == [True, True]
     assert entries[0]["name"] == "Load GL"
@@ -61,7 +61,7 @@ def test_check_mode_reads_and_never_writes(scripted):
 
 def test_check_mode_on_paused_task_predicts_no_change_and_keeps_its_context(scripted):
     scripted.queue(200, {"id": "t1", "name": "Load GL", "taskPauseDetails": {"pause": True, "pauseContext": "theirs"}})
-    entries, _ = set_pause_states(client(), TASK, ["t1"], True, "ours", check_mode=True)
+    entries, dummy = set_pause_states(client(), TASK, ["t1"], True, "ours", check_mode=True)
     assert entries[0]["changed"] is False and entries[0]["pause_context"] == "theirs"
 
 
@@ -69,7 +69,7 @@ def test_diff_mode_reads_first_and_writes_only_what_differs(scripted):
     scripted.queue(200, {"id": "t1", "name": "A", "taskPauseDetails": {"pause": True}})
     scripted.queue(200, {"id": "t2", "name": "B"})
     scripted.queue(202)
-    entries, _ = set_pause_states(client(), TASK, ["t1", "t2"], True, "ctx", read_first=True)
+    entries, dummy = set_pause_states(client(), TASK, ["t1", "t2"], True, "ctx", read_first=True)
     assert [s["method"] for s in scripted.sent] == ["GET", "GET", "PUT"]
     diff = pause_diff(TASK, entries)
     assert diff == {"before": {"tasks": {"t2": {"paused": False}}}, "after": {"tasks": {"t2": {"paused": True}}}}
@@ -89,10 +89,10 @@ def test_bulk_attempts_every_id_and_reports_each_failure(scripted):
 
 
 def test_concurrent_bulk_keeps_input_order(scripted):
-    for _ in range(20):
+    for dummy in range(20):
         scripted.queue(202)
     ids = ["t%02d" % i for i in range(20)]
-    entries, _ = set_pause_states(client(workers=8), TASK, ids, True)
+    entries, dummy = set_pause_states(client(workers=8), TASK, ids, True)
     assert [e["id"] for e in entries] == ids
 
 

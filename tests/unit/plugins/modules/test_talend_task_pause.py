@@ -25,27 +25,27 @@ def run(args, capsys):
 def test_pause_reports_changed_and_tasks(scripted, capsys):
     scripted.queue(202)
     scripted.queue(204)
-    rc, result, _ = run({"task_ids": ["t1", "t2"], "pause_context": "x"}, capsys)
+    rc, result, dummy = run({"task_ids": ["t1", "t2"], "pause_context": "x"}, capsys)
     assert rc == 0 and result["changed"] is True
     assert [(t["id"], t["changed"]) for t in result["tasks"]] == [("t1", True), ("t2", False)]
 
 
 def test_second_identical_run_is_not_changed(scripted, capsys):
     scripted.queue(204)
-    rc, result, _ = run({"task_id": "t1"}, capsys)
+    rc, result, dummy = run({"task_id": "t1"}, capsys)
     assert rc == 0 and result["changed"] is False
 
 
 def test_check_mode_with_diff_sends_no_put(scripted, capsys):
     scripted.queue(200, {"id": "t1", "name": "A"})
-    rc, result, _ = run({"task_id": "t1", "_ansible_check_mode": True, "_ansible_diff": True}, capsys)
+    rc, result, dummy = run({"task_id": "t1", "_ansible_check_mode": True, "_ansible_diff": True}, capsys)
     assert rc == 0 and result["changed"] is True
     assert [s["method"] for s in scripted.sent] == ["GET"]
     assert result["diff"]["after"]["tasks"]["t1"] == {"paused": True}
 
 
 def test_bad_id_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({"task_ids": ["t1", "../../x"]}, capsys)
+    rc, result, dummy = run({"task_ids": ["t1", "../../x"]}, capsys)
     assert rc == 1 and "Invalid task id" in result["msg"] and scripted.sent == []
 
 
