@@ -6,17 +6,24 @@
 # Note that this module_utils is **PRIVATE** to the collection. It can have breaking changes at any time.
 # Do not use this from other collections or standalone plugins/modules!
 
-"""Selection of tasks: environments and workspaces by name or id, task lists, pause details."""
+"""Selection of tasks and plans: environments and workspaces by name or id, lists, filters."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendConfigError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import TASK, pause_state
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_plans import (
+    chart_task_ids,
+    list_plans,
+    map_concurrently,
+    plan_summary,
+    read_plans,
+)
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_window, scheduled_ids
 
 ENVIRONMENTS_PATH = "/orchestration/environments"
 WORKSPACES_PATH = "/orchestration/workspaces"
+TASK_SEARCH_PATH = "/orchestration/executables/tasks/search"
 
 
 def resolve_environment(client, environment: str) -> dict:
@@ -91,69 +98,174 @@ def read_tasks(client, task_ids) -> list:
 
     :param task_ids: validated ids.
     :returns: summaries (see :func:`task_summary`) in the order of ``task_ids``.
-    :raises TalendApiError: the first failed read (404 for an unknown id).
+    :raises TalendApiError: the first failed read; a 404 says which id is unknown.
     """
-    return [task_summary(d) for d in _map(client, lambda i: client.get(TASK.item_path(i)), task_ids)]
+    def one(task_id):
+        try:
+            return task_summary(client.get(TASK.item_path(task_id)) or {})
+        except TalendApiError as exc:
+            if exc.status != 404:
+                raise
+            raise TalendApiError(exc.status, exc.operation, exc.message, exc.detail, exc.request_id,
+                                 hint="No task with id %s: check the task ids and the region." % task_id,
+                                 host=exc.host) from None
+
+    return map_concurrently(client, one, task_ids)
 
 
 def list_tasks(client, environment_id=None, workspace_id=None, name=None) -> list:
-    """List tasks with ``GET /orchestration/executables/tasks`` (``getTasks``), every page.
+    """List tasks with ``GET /orchestration/executables/tasks`` (``getAvailableTasks``), every page.
 
     ``name`` is sent as a filter (the API matches it as a prefix) and then matched exactly here.
     When no item of the answer carries ``taskPauseDetails`` (the vendor spec does not promise
     it on list items), each task's detail is read to know its pause state.
 
     :returns: summaries (see :func:`task_summary`).
+    :raises TalendApiError: the API failed.
     """
     params = {k: v for k, v in (("environmentId", environment_id), ("workspaceId", workspace_id), ("name", name)) if v}
     items = [i for i in client.iter_pages("GET", TASK.path, params=params) if name is None or i.get("name") == name]
     return complete_pause_details(client, items)
 
 
+def search_tasks(client, environment_id=None, workspace_id=None, name=None, tags=None) -> list:
+    """Tasks carrying every tag of ``tags``: ``POST /orchestration/executables/tasks/search`` (``listAvailableTasks``).
+
+    Reads every page. The API takes ``environmentId`` or ``workspaceId``, not both: the
+    workspace is sent when given (it lies in one environment). ``name`` is sent to narrow the
+    answer (the API matches it as a substring) and then matched exactly here.
+
+    :param tags: list of str, all must be on the task.
+    :returns: summaries (see :func:`task_summary`).
+    :raises TalendApiError: the API failed.
+    """
+    body = {"tags": list(tags or [])}
+    if workspace_id:
+        body["workspaceId"] = workspace_id
+    elif environment_id:
+        body["environmentId"] = environment_id
+    if name:
+        body["name"] = name
+    items = [i for i in client.iter_pages("POST", TASK_SEARCH_PATH, body=body) if name is None or i.get("name") == name]
+    return complete_pause_details(client, items)
+
+
 def complete_pause_details(client, items) -> list:
-    """Summaries of list ``items``; reads details only when no item carries pause details."""
+    """Summaries of list ``items``; reads each detail only when no item carries pause details."""
     if not items or any(TASK.pause_details_key in i for i in items):
         return [task_summary(i) for i in items]
-    details = _map(client, lambda i: client.get(TASK.item_path(i["executable"])), items)
+    details = map_concurrently(client, lambda i: client.get(TASK.item_path(i["executable"])), items)
     return [task_summary(i, (d or {}).get(TASK.pause_details_key) or {}) for i, d in zip(items, details)]
 
 
-def _map(client, function, values) -> list:
-    values = list(values)
-    workers = max(1, min(client.max_workers, len(values)))
-    if workers == 1:
-        return [function(v) for v in values]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, values))
+def _check_unique_name(tasks, name):
+    if name is None or len(tasks) < 2:
+        return
+    candidates = "; ".join("%s (id %s, environment %s, workspace %s)" % (
+        t["name"], t["id"], t["environment"]["name"], t["workspace"]["name"]) for t in _sorted(tasks))
+    raise TalendConfigError(
+        "Task name %r is ambiguous: %d tasks carry it: %s. Add the environment or workspace, or give task ids."
+        % (name, len(tasks), candidates))
 
 
-def select_tasks(client, task_ids=None, environment=None, workspace=None, name=None, paused=None,
-                 pause_context_contains=None) -> list:
-    """Tasks matching every given filter (a filter left None does not restrict).
+def _in_scope(entry, env, ws) -> bool:
+    return (env is None or entry["environment"]["id"] == env["id"]) and (ws is None or entry["workspace"]["id"] == ws["id"])
 
-    :param task_ids: validated ids; read one by one.
+
+def _sorted(entries) -> list:
+    return sorted(entries, key=lambda e: (e["environment"]["name"] or "", e["workspace"]["name"] or "",
+                                          e["name"] or "", e["id"] or ""))
+
+
+def select_executables(client, task_ids=None, plan_ids=None, environment=None, workspace=None, name=None,
+                       tags=None, paused=None, pause_context_contains=None, scheduled_from=None,
+                       scheduled_to=None, include_plans=False) -> dict:
+    """Tasks (and plans) matching every given filter; a filter left None does not restrict.
+
+    With ``task_ids`` or ``plan_ids`` exactly those are read (the filters narrow them) and nothing
+    is listed; otherwise tasks are listed (with ``tags``: searched) in the environment/workspace,
+    and with ``include_plans`` plans as well. ``name`` and ``tags`` describe tasks: a listed plan
+    is kept when one of its steps runs a task they match. A ``name`` matching several tasks is an
+    error. With a window, only what has a scheduled run inside it is kept (one events search per
+    environment concerned).
+
+    :param task_ids: validated task ids (list of str), or None.
+    :param plan_ids: validated plan ids (list of str), or None.
     :param environment: environment id or exact name.
     :param workspace: workspace id or exact name.
     :param name: exact task name.
-    :param paused: keep only paused (True) or not paused (False) tasks.
-    :param pause_context_contains: keep only tasks whose ``pauseContext`` contains this text.
-    :returns: task summaries, sorted by environment, workspace and name.
-    :raises TalendConfigError: unknown environment or workspace, or no filter at all.
+    :param tags: list of str, all must be on the task.
+    :param paused: keep only paused (True) or not paused (False) ones.
+    :param pause_context_contains: keep only those whose pause context contains this text.
+    :param scheduled_from: window start, ISO 8601 with offset (str or aware datetime).
+    :param scheduled_to: window end, ISO 8601 with offset.
+    :param include_plans: select plans too.
+    :returns: ``{"tasks": [...], "plans": [...]}`` summaries (see :func:`task_summary`,
+        :func:`plan_summary`) sorted by environment, workspace and name; ``plans`` is empty
+        unless ``include_plans`` or ``plan_ids``.
+    :raises TalendConfigError: bad window, no filter at all, unknown environment or workspace,
+        ambiguous name (before any change; the window before any request).
+    :raises TalendApiError: the API failed.
     """
-    if not any(v is not None for v in (task_ids, environment, workspace, name)):
-        raise TalendConfigError("Give at least one of task_ids, environment, workspace or name to select tasks.")
+    window = parse_window(scheduled_from, scheduled_to)
+    tags = list(tags) if tags else None
+    if tags and not all(isinstance(t, str) and t.strip() for t in tags):
+        raise TalendConfigError("tags must be non-empty strings, got %r." % (tags,))
+    if not any(v is not None for v in (task_ids, plan_ids, environment, workspace, name, tags, window,
+                                       pause_context_contains)):
+        raise TalendConfigError("Give at least one of task_ids, plan_ids, environment, workspace, name, tags, "
+                                "scheduled_from/scheduled_to or pause_context_contains to select tasks.")
     env = resolve_environment(client, environment) if environment else None
     ws = resolve_workspace(client, workspace, env["id"] if env else None) if workspace else None
-    if task_ids is not None:
-        tasks = read_tasks(client, task_ids)
-        tasks = [t for t in tasks
-                 if (env is None or t["environment"]["id"] == env["id"])
-                 and (ws is None or t["workspace"]["id"] == ws["id"])
-                 and (name is None or t["name"] == name)]
+    ids_mode = task_ids is not None or plan_ids is not None
+    with_plans = include_plans or plan_ids is not None
+
+    if ids_mode:
+        tasks = [t for t in read_tasks(client, task_ids or []) if _in_scope(t, env, ws)
+                 and (name is None or t["name"] == name) and set(tags or ()).issubset(t["tags"])]
+        plans = [plan_summary(p) for p in read_plans(client, plan_ids or [])] if with_plans else []
+        plans = [p for p in plans if _in_scope(p, env, ws)]
     else:
-        tasks = list_tasks(client, env["id"] if env else None, ws["id"] if ws else None, name)
+        env_id, ws_id = (env or {}).get("id"), (ws or {}).get("id")
+        if tags:
+            tasks = search_tasks(client, env_id, ws_id, name, tags)
+        else:
+            tasks = list_tasks(client, env_id, ws_id, name)
+        _check_unique_name(tasks, name)
+        plans = []
+        if with_plans:
+            matched = {t["id"] for t in tasks}
+            for plan in list_plans(client, env_id, ws_id, need_chart=bool(name or tags)):
+                if (name is None and not tags) or chart_task_ids(plan.get("chart")) & matched:
+                    plans.append(plan_summary(plan))
+
+    if window is not None:
+        tasks, plans = _keep_scheduled(client, window, tasks, plans, env, ws, None if with_plans else tags)
     if paused is not None:
         tasks = [t for t in tasks if t["paused"] == paused]
+        plans = [p for p in plans if p["paused"] == paused]
     if pause_context_contains is not None:
         tasks = [t for t in tasks if pause_context_contains in (t["pause_context"] or "")]
-    return sorted(tasks, key=lambda t: (t["environment"]["name"] or "", t["workspace"]["name"] or "", t["name"] or "", t["id"]))
+        plans = [p for p in plans if pause_context_contains in (p["pause_context"] or "")]
+    return {"tasks": _sorted(tasks), "plans": _sorted(plans)}
+
+
+def _keep_scheduled(client, window, tasks, plans, env, ws, tags):
+    """Keep the tasks and plans with an event in ``window``: one events search per environment."""
+    if env is not None or ws is not None:
+        environment_ids = [env["id"] if env else ws["environment"]["id"]]
+    else:
+        environment_ids = sorted({e["environment"]["id"] for e in tasks + plans if e["environment"]["id"]})
+    found = {"TASK": set(), "PLAN": set()}
+    for environment_id in environment_ids:
+        events = scheduled_ids(client, environment_id, window, [ws["id"]] if ws else None, tags)
+        found["TASK"] |= events["TASK"]
+        found["PLAN"] |= events["PLAN"]
+    return [t for t in tasks if t["id"] in found["TASK"]], [p for p in plans if p["id"] in found["PLAN"]]
+
+
+def select_tasks(client, task_ids=None, environment=None, workspace=None, name=None, paused=None,
+                 pause_context_contains=None, **filters) -> list:
+    """Tasks matching every given filter: the ``tasks`` of :func:`select_executables` (same arguments)."""
+    return select_executables(client, task_ids=task_ids, environment=environment, workspace=workspace, name=name,
+                              paused=paused, pause_context_contains=pause_context_contains, **filters)["tasks"]
