@@ -41,14 +41,16 @@ class QuietRequestHandler(WSGIRequestHandler):
         log.debug(message, *args)
 
     def connection_dropped(self, error: BaseException, environ: dict | None = None) -> None:
-        """Close the connection; for an injected reset close it at once (RST, SO_LINGER 0)."""
+        """Close the connection after this request; an injected reset closes it with an RST."""
         self.close_connection = True
         if environ is not None and environ.get(RESET_FLAG):
-            for stream in (self.wfile, self.rfile):
-                try:
-                    stream.close()
-                except OSError:
-                    pass
+            self._reset_requested = True
+
+    def finish(self) -> None:
+        """Close the streams; for an injected reset close the socket now (SO_LINGER 0 → RST)
+        instead of letting the server send a FIN first."""
+        super().finish()
+        if getattr(self, "_reset_requested", False):
             try:
                 self.connection.close()
             except OSError:
