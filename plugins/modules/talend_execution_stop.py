@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - Stops the given task executions that are still in flight (status V(dispatching) or V(executing)).
     An execution that already ended is left alone and reported unchanged.
-  - Each execution's status is read first, then a stop is requested. The stop is asynchronous:
+  - Each execution's status is read first, then a stop is requested. The stop is asynchronous;
     the execution ends (status V(terminated)) shortly afterwards.
   - Every id is attempted; the module then fails if any id failed, naming each id and its reason.
     The ones that succeeded are still reported.
