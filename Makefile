@@ -8,7 +8,7 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection demo test unit e2e emulator-start emulator-stop clean
+.PHONY: help venv collection demo test unit e2e sanity lint emulator-start emulator-stop clean
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
@@ -37,7 +37,14 @@ unit: collection
 e2e: collection
 	$(BIN)/python -m pytest tests/e2e -q
 
-test: collection
+# Quality gates: ansible-test sanity on a copy of the tracked files (needs ../shared/tools), ansible-lint.
+sanity: venv
+	bash tests/quality/sanity.sh
+
+lint: collection
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/ansible-lint --offline
+
+test: collection lint sanity
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
 
 emulator-start: collection
