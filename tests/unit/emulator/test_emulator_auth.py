@@ -105,6 +105,6 @@ def test_revoking_pats_through_admin(api):
     assert_error_response(api.get("/orchestration/environments"), 401)
 
 
-def test_viewer_sees_reads_but_cannot_write(api):
+def test_viewer_can_read_every_task(api):
     viewer = Client(api.url, token=VIEWER_PAT)
     assert viewer.get("/orchestration/executables/tasks").json()["total"] == 60
