@@ -8,7 +8,7 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection demo test unit e2e sanity lint emulator-start emulator-stop clean
+.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint emulator-start emulator-stop clean
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
@@ -44,7 +44,14 @@ sanity: venv
 lint: collection
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/ansible-lint --offline
 
-test: collection lint sanity
+# Changelog: fragments in changelogs/fragments; `make changelog` regenerates CHANGELOG.md, changelog-lint checks it.
+changelog: venv
+	bash tests/quality/changelog.sh update
+
+changelog-lint: venv
+	bash tests/quality/changelog.sh check
+
+test: collection lint changelog-lint sanity
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
 
 emulator-start: collection

@@ -20,13 +20,9 @@ fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/talend-sanity.XXXXXX")"
 if [ "${KEEP_SANITY_TREE:-0}" = 1 ]; then echo "sanity: tree kept in $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-dest="$tmp/ansible_collections/talend_ops/cloud"
-mkdir -p "$dest"
-
-# Tracked files still present in the work tree, and untracked ones that are not ignored.
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard \
-    | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
-    | tar --null -T - -cf -) | tar -xf - -C "$dest"
+# shellcheck source=tests/quality/stage_collection.sh
+. "$repo/tests/quality/stage_collection.sh"
+dest="$(stage_collection "$repo" "$tmp")"
 
 export PATH="$bin_dir:$PATH"   # python3 and ansible-test of the venv, for the offline-pip helper too
 bash "$offline_pip" >/dev/null
