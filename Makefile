@@ -8,7 +8,7 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee emulator-start emulator-stop clean
+.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install emulator-start emulator-stop clean
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
@@ -55,7 +55,11 @@ changelog-lint: venv
 ee: venv
 	$(BIN)/python -m pytest tests/build/test_execution_environment.py -q -p no:cacheprovider
 
-test: collection lint changelog-lint ee sanity
+# ansible-galaxy collection build, install of the tarball into a fresh path, ansible-doc and a pause/resume from it.
+build-install: venv
+	$(BIN)/python -m pytest tests/build/test_build_install.py -q -p no:cacheprovider
+
+test: collection lint changelog-lint ee build-install sanity
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
 
 emulator-start: collection
