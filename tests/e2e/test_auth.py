@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from conftest import ROOT, SAMPLE_DATA, run_playbook
 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
@@ -231,6 +233,41 @@ def test_window_report_files_hold_no_secret_and_no_token(emulator, emulator_serv
     assert report_files, "the role wrote no report"
     texts = {str(p): p.read_text() for p in report_files}
     assert not leaks_in(texts, secret_values(emulator_server, client_id, secret))
+
+
+# -- AWX: the credential type's environment, pause and resume as separate jobs hours apart ------------
+
+def awx_env(ansible_env, inputs):
+    """The environment AWX gives a job with a Talend Cloud credential of ``inputs`` (empty fields render as '')."""
+    credential_type = yaml.safe_load((ROOT / "extensions" / "awx" / "credential_type.yml").read_text())
+    namespace = {f["id"]: inputs.get(f["id"], "") for f in credential_type["inputs"]["fields"]}
+    sandbox = ImmutableSandboxedEnvironment()
+    env = {k: v for k, v in ansible_env.items() if not k.startswith("TALEND_")}
+    env.update({name: sandbox.from_string(template).render(**namespace)
+                for name, template in credential_type["injectors"]["env"].items()})
+    return env
+
+
+def test_awx_pause_and_resume_jobs_hours_apart_with_a_service_account_credential(emulator, ansible_env):
+    client_id, secret = service_account()
+    env = awx_env(ansible_env, {"talend_api_url": emulator.url, "talend_client_id": client_id,
+                                "talend_client_secret": secret})
+    assert env["TALEND_TOKEN"] == "" and env["TALEND_REGION"] == ""
+    window = {"maintenance_window_id": "awx-window", "maintenance_window_drain": False,
+              "maintenance_window_selectors": [{"environment": "Production"}]}
+    marker = "[maintenance-window:awx-window]"
+
+    def marked():
+        return {tid for tid, t in emulator.tasks().items()
+                if (t.get("taskPauseDetails") or {}).get("pause") and marker in (t["taskPauseDetails"].get("pauseContext") or "")}
+
+    run_playbook(env, MAINTENANCE, dict(window, maintenance_window_phase="pause"))
+    assert marked(), "the pause job paused nothing"
+    emulator.admin("POST", "clock", json={"advance_seconds": 4 * 3600})
+    run_playbook(env, MAINTENANCE, dict(window, maintenance_window_phase="resume"))
+    assert not marked()
+    tokens = emulator.state()["tokens"]
+    assert tokens["issued"] > tokens["valid"] >= 1, "the resume job must have used tokens of its own"
 
 
 # -- documentation --------------------------------------------------------------------------------------

@@ -9,11 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from ansible import constants as C
 from ansible.errors import AnsibleError
+from ansible.module_utils.basic import env_fallback
 from ansible.plugins.loader import init_plugin_loader, lookup_loader
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
-COLLECTIONS = Path(__file__).resolve().parents[4] / ".build" / "collections"
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import tmc_argument_spec
+
+ROOT = Path(__file__).resolve().parents[4]
+COLLECTIONS = ROOT / ".build" / "collections"
 SECRET = "lookup-unit-secret-value"
 CLIENT = "bbb0a624-unit"
 BASIC = base64.b64encode(("%s:%s" % (CLIENT, SECRET)).encode()).decode()
@@ -162,3 +168,18 @@ def test_cache_is_kept_per_account_and_region(lookup, scripted, tmp_path):
     assert lookup(region="eu", client_id="another-id", **cache) == ["other-account-token"]
     assert lookup(region="eu", client_id=CLIENT, **cache) == ["eu-token"]
     assert len(scripted.sent) == 3
+
+
+def test_awx_credential_type_injects_exactly_the_env_variables_modules_and_lookup_read(loader):
+    credential_type = yaml.safe_load((ROOT / "extensions" / "awx" / "credential_type.yml").read_text())
+    fields = {f["id"]: f for f in credential_type["inputs"]["fields"]}
+    injected = credential_type["injectors"]["env"]
+    spec = tmc_argument_spec()
+    lookup_defs = C.config.get_configuration_definitions("lookup", loader.get("talend_ops.cloud.talend_token")._load_name)
+    assert len(injected) == len(fields) == 5
+    for option in ("region", "api_url", "token", "client_id", "client_secret"):
+        fallback_function, (env,) = spec[option]["fallback"]
+        assert fallback_function is env_fallback
+        assert [e["name"] for e in lookup_defs[option]["env"]] == [env], option
+        assert injected[env] == "{{ talend_%s }}" % option, env
+        assert fields["talend_" + option].get("secret", False) == bool(spec[option].get("no_log")), option
