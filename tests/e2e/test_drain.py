@@ -145,6 +145,18 @@ def test_run_outlasting_the_timeout_stops_the_play_before_the_maintenance_by_def
     assert execution(frozen, run_id)["status"] == "executing"
 
 
+
+def test_pause_run_again_after_a_timeout_waits_again_for_the_tasks_the_window_holds(frozen, ansible_env, playbook):
+    task = task_id(frozen, "Load SAP Cost Centers")
+    run_id = start_run(frozen, task, 3600)
+    rc, _out = run(ansible_env, playbook, window([task], maintenance_window_drain_timeout=0))
+    assert rc != 0 and paused(frozen, task)
+    frozen.admin("POST", "clock", json={"advance_seconds": 3600})
+    rc, out = run(ansible_env, playbook, window([task], maintenance_window_drain_timeout=0))
+    assert rc == 0, out
+    assert [text for _n, _s, text in poll_labels(out)] == ["nothing in flight"]
+    assert execution(frozen, run_id)["status"] == "execution_successful"
+
 def test_run_outlasting_the_timeout_is_left_running_with_continue(frozen, ansible_env, playbook):
     task = task_id(frozen, "Load SAP Cost Centers")
     run_id = start_run(frozen, task, 3600)
