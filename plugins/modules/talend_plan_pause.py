@@ -20,7 +20,7 @@ description:
   - In bulk, every id is attempted; the module then fails if any id failed, naming each one and its
     reason, and still reports the ones that succeeded.
 author:
-  - talend_ops.cloud maintainers
+  - talend_ops.cloud maintainers (@talend-ops)
 extends_documentation_fragment:
   - talend_ops.cloud._tmc
   - talend_ops.cloud._attributes
@@ -61,7 +61,9 @@ options:
 seealso:
   - module: talend_ops.cloud.talend_task_info
   - module: talend_ops.cloud.talend_task_pause
-  - role: talend_ops.cloud.maintenance_window
+  - name: Role talend_ops.cloud.maintenance_window
+    description: Pauses, then resumes, what a maintenance window takes out of service (C(ansible-doc -t role talend_ops.cloud.maintenance_window)).
+    link: https://github.com/talend-ops/cloud/tree/main/roles/maintenance_window
 notes:
   - Pausing needs the C(TMC_OPERATOR) permission and the C(AUTHOR) role on the plan's workspace; a 403
     answer says so.
