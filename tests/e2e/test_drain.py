@@ -84,7 +84,7 @@ def ansible_playbook(env, playbook, extra_vars, *args):
 
 def run(env, playbook, extra_vars, *args):
     proc = ansible_playbook(env, playbook, extra_vars, *args)
-    out, _ = proc.communicate(timeout=300)
+    out, dummy = proc.communicate(timeout=300)
     return proc.returncode, out
 
 
@@ -119,7 +119,7 @@ def test_runs_that_end_inside_the_timeout_are_waited_for_and_both_cluster_runs_c
     frozen.admin("POST", "clock", json={"advance_seconds": 600})
     wait_for_polls(frozen, proc, polls_seen(frozen) + 4)  # a whole poll after the first run ended
     frozen.admin("POST", "clock", json={"advance_seconds": 600})
-    out, _ = proc.communicate(timeout=120)
+    out, dummy = proc.communicate(timeout=120)
     assert proc.returncode == 0, out
     outcomes = [text for _n, _s, text in poll_labels(out)]
     assert outcomes[0].startswith("2 still running: Load SAP Cost Centers (")
@@ -145,7 +145,6 @@ def test_run_outlasting_the_timeout_stops_the_play_before_the_maintenance_by_def
     assert execution(frozen, run_id)["status"] == "executing"
 
 
-
 def test_pause_run_again_after_a_timeout_waits_again_for_the_tasks_the_window_holds(frozen, ansible_env, playbook):
     task = task_id(frozen, "Load SAP Cost Centers")
     run_id = start_run(frozen, task, 3600)
@@ -156,6 +155,7 @@ def test_pause_run_again_after_a_timeout_waits_again_for_the_tasks_the_window_ho
     assert rc == 0, out
     assert [text for _n, _s, text in poll_labels(out)] == ["nothing in flight"]
     assert execution(frozen, run_id)["status"] == "execution_successful"
+
 
 def test_run_outlasting_the_timeout_is_left_running_with_continue(frozen, ansible_env, playbook):
     task = task_id(frozen, "Load SAP Cost Centers")

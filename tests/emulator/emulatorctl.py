@@ -83,7 +83,7 @@ def _answers(url: str, timeout: float = 1.0) -> bool:
 
 def running(state_dir: str) -> tuple[int, str] | None:
     """``(pid, url)`` of the emulator recorded in ``state_dir`` when it is running."""
-    pid_file, url_file, _ = _paths(state_dir)
+    pid_file, url_file, dummy = _paths(state_dir)
     pid_text, url = _read(pid_file), _read(url_file)
     if not pid_text or not pid_text.isdigit() or not url:
         return None
@@ -175,7 +175,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_stop(args: argparse.Namespace) -> int:
     """Stop the recorded emulator (SIGTERM, then SIGKILL after 5 s); fine when none runs."""
-    pid_file, url_file, _ = _paths(args.state_dir)
+    pid_file, url_file, dummy = _paths(args.state_dir)
     current = running(args.state_dir)
     if current:
         pid = current[0]
@@ -206,7 +206,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="emulatorctl", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="emulatorctl", description=__doc__.split("\n\n", maxsplit=1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve in the foreground")
     serve.add_argument("--host", default="127.0.0.1")

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from emulator_harness import (DEMO_PAT, SAMPLE, api, assert_error_response, emulator_server,  # noqa: F401
+from emulator_harness import (DEMO_PAT, SAMPLE, api, assert_error_response, emulator_server,  # noqa: F401  # pylint: disable=unused-import
                               task_id, ws_id)
 
 TASKS = "/orchestration/executables/tasks"
@@ -17,7 +17,7 @@ def test_status_fault_answers_n_times_then_clears(api):
     api.admin("POST", "faults", json={"status": 503, "count": 2, "path": "/pause$", "method": "PUT",
                                       "retry_after": 1})
     tid = task_id("Sync Salesforce Opportunities", "Sales Ops")
-    for _ in range(2):
+    for dummy in range(2):
         resp = api.put(f"{TASKS}/{tid}/pause", json={"pause": True})
         assert_error_response(resp, 503)
         assert resp.headers["Retry-After"] == "1"
@@ -65,7 +65,7 @@ def test_bad_fault_is_400(api):
 
 def test_rate_limit_answers_429_with_retry_after(api):
     api.admin("POST", "config", json={"rate_limit_per_minute": 5})
-    statuses = [api.get("/orchestration/environments").status_code for _ in range(7)]
+    statuses = [api.get("/orchestration/environments").status_code for dummy in range(7)]
     assert statuses == [200] * 5 + [429] * 2
     resp = api.get("/orchestration/environments")
     assert_error_response(resp, 429)

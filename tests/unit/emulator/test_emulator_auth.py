@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import requests
 
-from emulator_harness import (BOT, VIEWER_PAT, Client, api, assert_error_response,  # noqa: F401
+from emulator_harness import (BOT, VIEWER_PAT, Client, api, assert_error_response,  # noqa: F401  # pylint: disable=unused-import
                               check_schema, emulator_server)
 
 
 def get_token(api, audience=None, client_id=None, secret=None, body=None):
     payload = body if body is not None else {"audience": audience or api.url,
-                                              "grant_type": "client_credentials"}
+                                             "grant_type": "client_credentials"}
     return requests.post(api.url + "/security/oauth/token", json=payload,
                          auth=(client_id or BOT["id"], secret or BOT["secret"]), timeout=10)
 

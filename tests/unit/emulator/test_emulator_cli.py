@@ -14,7 +14,7 @@ CTL = [sys.executable, str(EMULATOR_DIR / "emulatorctl.py")]
 
 def ctl(*args, state_dir):
     return subprocess.run(CTL + list(args) + ["--state-dir", str(state_dir)], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, check=False)
 
 
 def test_start_status_stop_round_trip(tmp_path):

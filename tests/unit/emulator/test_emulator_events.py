@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator_harness import (api, assert_error_response, check_schema, emulator_server,  # noqa: F401
+from emulator_harness import (api, assert_error_response, check_schema, emulator_server,  # noqa: F401  # pylint: disable=unused-import
                               env_id, task_id, ws_id)
 from tmc_emulator.clock import parse_iso
 from tmc_emulator.schedules import occurrences

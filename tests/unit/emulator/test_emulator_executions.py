@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator_harness import (SAMPLE, VIEWER_PAT, Client, api, assert_error_response,  # noqa: F401
+from emulator_harness import (SAMPLE, VIEWER_PAT, Client, api, assert_error_response,  # noqa: F401  # pylint: disable=unused-import
                               check_schema, emulator_server, env_id, task_id)
 
 EXECS = "/processing/executables/tasks/executions"

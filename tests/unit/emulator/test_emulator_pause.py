@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from emulator_harness import (BOT, FINANCE_PAT, VIEWER_PAT, Client, api,  # noqa: F401
+from emulator_harness import (BOT, FINANCE_PAT, VIEWER_PAT, Client, api,  # noqa: F401  # pylint: disable=unused-import
                               assert_error_response, emulator_server, env_id, task_id)
 
 TASKS = "/orchestration/executables/tasks"

@@ -166,13 +166,13 @@ def test_stop_reads_then_deletes_with_an_accept_header_the_api_accepts(scripted)
 
 def test_stop_of_an_ended_execution_is_unchanged_and_sends_no_delete(scripted):
     scripted.queue(200, {"executionId": "e1", "jobId": "t1", "status": "execution_successful"})
-    entries, _ = stop_executions(client(), ["e1"])
+    entries, dummy = stop_executions(client(), ["e1"])
     assert entries[0]["changed"] is False and [s["method"] for s in scripted.sent] == ["GET"]
 
 
 def test_stop_in_check_mode_never_deletes(scripted):
     scripted.queue(200, {"executionId": "e1", "jobId": "t1", "status": "dispatching"})
-    entries, _ = stop_executions(client(), ["e1"], check_mode=True)
+    entries, dummy = stop_executions(client(), ["e1"], check_mode=True)
     assert entries[0]["changed"] is True and [s["method"] for s in scripted.sent] == ["GET"]
 
 

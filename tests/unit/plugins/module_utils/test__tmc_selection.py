@@ -29,9 +29,9 @@ def client():
                         sleep=lambda s: None)
 
 
-def item(task_id, name, ws="w1", env=PROD, pause=None, tags=None):
+def item(task_id, name, ws="w1", env=None, pause=None, tags=None):
     """A ``TaskExtract`` list item as live tenants send it (``taskPauseDetails`` only when given)."""
-    out = {"executable": task_id, "name": name, "workspace": {"id": ws, "name": ws.upper(), "environment": env}}
+    out = {"executable": task_id, "name": name, "workspace": {"id": ws, "name": ws.upper(), "environment": env or PROD}}
     if tags is not None:
         out["tags"] = tags
     if pause is not None:
@@ -43,8 +43,8 @@ def page(items, offset=0, total=None):
     return {"items": items, "limit": 100, "offset": offset, "total": len(items) if total is None else total}
 
 
-def plan(plan_id, name, task_ids, ws="w1", env=PROD, pause=None):
-    out = {"executable": plan_id, "name": name, "workspace": {"id": ws, "name": ws.upper(), "environment": env},
+def plan(plan_id, name, task_ids, ws="w1", env=None, pause=None):
+    out = {"executable": plan_id, "name": name, "workspace": {"id": ws, "name": ws.upper(), "environment": env or PROD},
            "chart": {"id": "s1", "taskIds": task_ids[:1], "nextStep": {"id": "s2", "flows": [{"id": t} for t in task_ids[1:]]}}}
     if pause is not None:
         out["planPauseDetails"] = pause
@@ -133,7 +133,7 @@ def test_tasks_without_pause_details_in_the_list_are_read_one_by_one(scripted):
     tasks = select_tasks(client(), name=None, pause_context_contains="[maintenance-window:mw-1]")
     assert [(t["id"], t["paused"], t["pause_user"]) for t in tasks] == [("t1", True, "ops")]
     assert [s["url"] for s in scripted.sent[1:]] == [BASE + "/orchestration/executables/tasks/t1",
-                                                    BASE + "/orchestration/executables/tasks/t2"]
+                                                     BASE + "/orchestration/executables/tasks/t2"]
 
 
 def test_list_carrying_pause_details_on_some_items_needs_no_detail_read(scripted):

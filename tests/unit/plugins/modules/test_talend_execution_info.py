@@ -35,7 +35,7 @@ def execution(execution_id, task_id, status):
 def test_task_ids_list_in_flight_executions_unchanged(scripted, capsys):
     scripted.queue(200, page(execution("e1", "t1", "dispatching")))
     scripted.queue(200, page())
-    rc, result, _ = run({"task_ids": ["t1"]}, capsys)
+    rc, result, dummy = run({"task_ids": ["t1"]}, capsys)
     assert rc == 0 and result["changed"] is False
     assert [e["execution_id"] for e in result["executions"]] == ["e1"]
     assert [s["method"] for s in scripted.sent] == ["GET", "GET"]
@@ -45,7 +45,7 @@ def test_environment_name_is_resolved_to_its_id(scripted, capsys):
     scripted.queue(200, [{"id": "env-1", "name": "Production"}, {"id": "env-2", "name": "Test"}])
     scripted.queue(200, page())
     scripted.queue(200, page())
-    rc, result, _ = run({"environment": "Production"}, capsys)
+    rc, result, dummy = run({"environment": "Production"}, capsys)
     assert rc == 0 and result["executions"] == []
     assert scripted.sent[1]["params"]["environmentId"] == "env-1"
 
@@ -53,27 +53,27 @@ def test_environment_name_is_resolved_to_its_id(scripted, capsys):
 def test_check_mode_reads_like_a_normal_run(scripted, capsys):
     scripted.queue(200, page())
     scripted.queue(200, page(execution("e1", "t1", "executing")))
-    rc, result, _ = run({"task_ids": ["t1"], "_ansible_check_mode": True}, capsys)
+    rc, result, dummy = run({"task_ids": ["t1"], "_ansible_check_mode": True}, capsys)
     assert rc == 0 and len(result["executions"]) == 1
 
 
 def test_no_scope_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({}, capsys)
+    rc, result, dummy = run({}, capsys)
     assert rc == 1 and "task_ids" in result["msg"] and scripted.sent == []
 
 
 def test_unknown_status_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({"task_ids": ["t1"], "status": ["running"]}, capsys)
+    rc, result, dummy = run({"task_ids": ["t1"], "status": ["running"]}, capsys)
     assert rc == 1 and "running" in result["msg"] and scripted.sent == []
 
 
 def test_last_days_out_of_range_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({"environment": "Production", "last_days": 61}, capsys)
+    rc, result, dummy = run({"environment": "Production", "last_days": 61}, capsys)
     assert rc == 1 and "last_days" in result["msg"] and scripted.sent == []
 
 
 def test_bad_task_id_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({"task_ids": ["t1/../x"]}, capsys)
+    rc, result, dummy = run({"task_ids": ["t1/../x"]}, capsys)
     assert rc == 1 and "Invalid task id" in result["msg"] and scripted.sent == []
 
 

@@ -26,20 +26,20 @@ def run(args, capsys):
 def test_stopping_a_running_execution_is_changed(scripted, capsys):
     scripted.queue(200, {"executionId": "e1", "jobId": "t1", "status": "executing"})
     scripted.queue(204, "")
-    rc, result, _ = run({"execution_ids": ["e1"]}, capsys)
+    rc, result, dummy = run({"execution_ids": ["e1"]}, capsys)
     assert rc == 0 and result["changed"] is True
     assert [s["method"] for s in scripted.sent] == ["GET", "DELETE"]
 
 
 def test_stopping_an_ended_execution_is_not_changed(scripted, capsys):
     scripted.queue(200, {"executionId": "e1", "jobId": "t1", "status": "terminated"})
-    rc, result, _ = run({"execution_ids": ["e1"]}, capsys)
+    rc, result, dummy = run({"execution_ids": ["e1"]}, capsys)
     assert rc == 0 and result["changed"] is False
 
 
 def test_check_mode_reports_changed_and_sends_no_delete(scripted, capsys):
     scripted.queue(200, {"executionId": "e1", "jobId": "t1", "status": "executing"})
-    rc, result, _ = run({"execution_ids": ["e1"], "_ansible_check_mode": True}, capsys)
+    rc, result, dummy = run({"execution_ids": ["e1"], "_ansible_check_mode": True}, capsys)
     assert rc == 0 and result["changed"] is True
     assert [s["method"] for s in scripted.sent] == ["GET"]
 
@@ -55,5 +55,5 @@ def test_partial_failure_fails_naming_ids_and_keeps_successes(scripted, capsys):
 
 
 def test_bad_id_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({"execution_ids": ["e1", "a b"]}, capsys)
+    rc, result, dummy = run({"execution_ids": ["e1", "a b"]}, capsys)
     assert rc == 1 and "Invalid execution id" in result["msg"] and scripted.sent == []

@@ -27,7 +27,7 @@ def run(args, capsys):
 def test_pause_puts_to_the_plan_path_and_reports_plans(scripted, capsys):
     scripted.queue(202)
     scripted.queue(204)
-    rc, result, _ = run({"plan_ids": [PLAN_ID, "p2"], "pause_context": "w [maintenance-window:w]"}, capsys)
+    rc, result, dummy = run({"plan_ids": [PLAN_ID, "p2"], "pause_context": "w [maintenance-window:w]"}, capsys)
     assert rc == 0 and result["changed"] is True
     assert [(p["id"], p["changed"]) for p in result["plans"]] == [(PLAN_ID, True), ("p2", False)]
     assert scripted.sent[0]["method"] == "PUT"
@@ -37,20 +37,20 @@ def test_pause_puts_to_the_plan_path_and_reports_plans(scripted, capsys):
 
 def test_resume_sends_pause_false(scripted, capsys):
     scripted.queue(202)
-    rc, result, _ = run({"plan_id": "p1", "state": "active"}, capsys)
+    rc, result, dummy = run({"plan_id": "p1", "state": "active"}, capsys)
     assert rc == 0 and scripted.sent[0]["json"] == {"pause": False}
     assert result["plans"][0]["paused"] is False and result["plans"][0]["previous_paused"] is True
 
 
 def test_already_paused_plan_is_not_changed(scripted, capsys):
     scripted.queue(204)
-    rc, result, _ = run({"plan_id": "p1"}, capsys)
+    rc, result, dummy = run({"plan_id": "p1"}, capsys)
     assert rc == 0 and result["changed"] is False
 
 
 def test_check_mode_reads_plan_pause_details_and_sends_no_put(scripted, capsys):
     scripted.queue(200, {"executable": "p1", "name": "Nightly", "planPauseDetails": {"pause": False}})
-    rc, result, _ = run({"plan_id": "p1", "_ansible_check_mode": True, "_ansible_diff": True}, capsys)
+    rc, result, dummy = run({"plan_id": "p1", "_ansible_check_mode": True, "_ansible_diff": True}, capsys)
     assert rc == 0 and result["changed"] is True and [s["method"] for s in scripted.sent] == ["GET"]
     assert scripted.sent[0]["url"] == BASE + "/orchestration/executables/plans/p1"
     assert result["plans"][0]["name"] == "Nightly"
@@ -59,12 +59,12 @@ def test_check_mode_reads_plan_pause_details_and_sends_no_put(scripted, capsys):
 
 def test_check_mode_on_a_paused_plan_is_not_changed(scripted, capsys):
     scripted.queue(200, {"executable": "p1", "name": "N", "planPauseDetails": {"pause": True, "pauseContext": "other"}})
-    rc, result, _ = run({"plan_id": "p1", "_ansible_check_mode": True}, capsys)
+    rc, result, dummy = run({"plan_id": "p1", "_ansible_check_mode": True}, capsys)
     assert rc == 0 and result["changed"] is False and result["plans"][0]["pause_context"] == "other"
 
 
 def test_bad_plan_id_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({"plan_ids": ["p1", "a/b"]}, capsys)
+    rc, result, dummy = run({"plan_ids": ["p1", "a/b"]}, capsys)
     assert rc == 1 and "Invalid plan id" in result["msg"] and scripted.sent == []
 
 
@@ -77,5 +77,5 @@ def test_forbidden_plan_fails_naming_it_and_the_permissions_without_the_token(sc
 
 
 def test_plan_id_and_plan_ids_are_exclusive(scripted, capsys):
-    rc, result, _ = run({"plan_id": "p1", "plan_ids": ["p2"]}, capsys)
+    rc, result, dummy = run({"plan_id": "p1", "plan_ids": ["p2"]}, capsys)
     assert rc == 1 and "mutually exclusive" in result["msg"] and scripted.sent == []

@@ -33,7 +33,7 @@ def test_lists_tasks_and_reports_unchanged(scripted, capsys):
                                "workspace": {"id": "w1", "name": "Finance", "environment": PROD},
                                "taskPauseDetails": {"pause": True, "pauseContext": "x", "user": "u",
                                                     "pauseDate": "2026-11-29T00:00:00Z"}}]))
-    rc, result, _ = run({"environment": "Production"}, capsys)
+    rc, result, dummy = run({"environment": "Production"}, capsys)
     assert rc == 0 and result["changed"] is False and result["plans"] == []
     assert result["tasks"] == [{"id": "t1", "name": "A", "environment": PROD, "workspace": {"id": "w1", "name": "Finance"},
                                 "tags": ["sap"], "paused": True, "pause_context": "x", "pause_user": "u",
@@ -45,35 +45,35 @@ def test_include_plans_returns_plans(scripted, capsys):
     scripted.queue(200, page([]))
     scripted.queue(200, page([{"executable": "p1", "name": "P", "workspace": {"id": "w1", "environment": PROD},
                                "planPauseDetails": {"pause": False}}]))
-    rc, result, _ = run({"environment": "e1", "include_plans": True}, capsys)
+    rc, result, dummy = run({"environment": "e1", "include_plans": True}, capsys)
     assert rc == 0 and [p["id"] for p in result["plans"]] == ["p1"] and result["plans"][0]["paused"] is False
 
 
 def test_no_selection_option_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({"paused": True}, capsys)
+    rc, result, dummy = run({"paused": True}, capsys)
     assert rc == 1 and "one of the following is required" in result["msg"] and scripted.sent == []
 
 
 def test_window_needs_both_bounds(scripted, capsys):
-    rc, result, _ = run({"environment": "Production", "scheduled_from": "2026-11-29T01:00:00Z"}, capsys)
+    rc, result, dummy = run({"environment": "Production", "scheduled_from": "2026-11-29T01:00:00Z"}, capsys)
     assert rc == 1 and "scheduled_from" in result["msg"] and "scheduled_to" in result["msg"] and scripted.sent == []
 
 
 def test_naive_window_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({"environment": "Production", "scheduled_from": "2026-11-29T01:00:00",
+    rc, result, dummy = run({"environment": "Production", "scheduled_from": "2026-11-29T01:00:00",
                          "scheduled_to": "2026-11-29T05:00:00"}, capsys)
     assert rc == 1 and "no UTC offset" in result["msg"] and scripted.sent == []
 
 
 def test_window_end_before_start_fails_before_any_request(scripted, capsys):
-    rc, result, _ = run({"environment": "Production", "scheduled_from": "2026-11-29T05:00:00Z",
+    rc, result, dummy = run({"environment": "Production", "scheduled_from": "2026-11-29T05:00:00Z",
                          "scheduled_to": "2026-11-29T01:00:00Z"}, capsys)
     assert rc == 1 and "must be after" in result["msg"] and scripted.sent == []
 
 
 @pytest.mark.parametrize("option", ["task_ids", "plan_ids"])
 def test_bad_id_fails_before_any_request(scripted, capsys, option):
-    rc, result, _ = run({option: ["ok", "../x"]}, capsys)
+    rc, result, dummy = run({option: ["ok", "../x"]}, capsys)
     assert rc == 1 and "Invalid" in result["msg"] and "'../x'" in result["msg"] and scripted.sent == []
 
 
@@ -87,5 +87,5 @@ def test_ambiguous_name_fails_listing_the_candidates(scripted, capsys):
     items = [{"executable": t, "name": "Load GL", "workspace": {"id": w, "name": w, "environment": PROD},
               "taskPauseDetails": {"pause": False}} for t, w in (("t1", "Finance"), ("t2", "QA"))]
     scripted.queue(200, page(items))
-    rc, result, _ = run({"name": "Load GL"}, capsys)
+    rc, result, dummy = run({"name": "Load GL"}, capsys)
     assert rc == 1 and "ambiguous" in result["msg"] and "t1" in result["msg"] and "t2" in result["msg"]
