@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Control the local Talend Cloud (TMC) API emulator.
 
 Usage (with the project's virtualenv python, nothing to install)::
