@@ -8,7 +8,8 @@ python tests/emulator/emulatorctl.py stop --state-dir "$state_dir" >/dev/null 2>
 python tests/emulator/emulatorctl.py start --port 0 --state-dir "$state_dir" >/dev/null
 trap 'python tests/emulator/emulatorctl.py stop --state-dir "$state_dir" >/dev/null' EXIT
 
-export TALEND_API_URL="$(cat "$state_dir/emulator.url")"
+TALEND_API_URL="$(cat "$state_dir/emulator.url")"
+export TALEND_API_URL
 export TALEND_TOKEN=emulator-demo-pat   # the emulator's sample personal access token
 export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
 
