@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: talend_token
 author:
-  - talend_ops.cloud maintainers
+  - talend_ops.cloud maintainers (@talend-ops)
 version_added: 0.1.0
 short_description: Bearer token for the Talend Cloud API, from a personal access token or a service account
 description:

@@ -148,7 +148,7 @@ def test_without_cache_every_evaluation_asks_for_a_token_and_writes_nothing(look
 def test_with_cache_many_evaluations_share_one_token(lookup, scripted, tmp_path):
     scripted.queue(200, answer("t1"))
     options = dict(region="eu", client_id=CLIENT, client_secret=SECRET, token_cache=True)
-    assert [lookup(**options) for _ in range(3)] == [["t1"]] * 3
+    assert [lookup(**options) for dummy in range(3)] == [["t1"]] * 3
     assert len(scripted.sent) == 1
     directory = tmp_path / "xdg" / "talend_ops_cloud"
     assert directory.stat().st_mode & 0o777 == 0o700

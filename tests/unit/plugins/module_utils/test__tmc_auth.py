@@ -146,7 +146,7 @@ def test_token_is_reused_until_shortly_before_expiry_then_renewed(scripted, expi
     auth = account(clock)
     client = client_for(auth)
     scripted.queue(200, token_answer("t1", expires_in))
-    for _ in range(3):
+    for dummy in range(3):
         scripted.queue(200, [])
     scripted.queue(200, token_answer("t2", expires_in))
     scripted.queue(200, [])
@@ -166,10 +166,10 @@ def test_short_lived_tokens_are_not_fetched_again_for_every_request(scripted):
     clock = Clock()
     auth = account(clock)
     scripted.queue(200, token_answer("t1", 60))
-    for _ in range(5):
+    for dummy in range(5):
         scripted.queue(200, [])
     client = client_for(auth)
-    for _ in range(5):
+    for dummy in range(5):
         client.get("/orchestration/environments")
         clock.now += 5
     assert auth.fetch_count == 1

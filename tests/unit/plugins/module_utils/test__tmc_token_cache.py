@@ -49,8 +49,8 @@ def test_store_creates_a_0700_directory_and_a_0600_file(tmp_path):
 def test_store_then_load_returns_the_entry(tmp_path):
     cache = TokenCache(str(tmp_path))
     cache.store(BASE, CLIENT, TOKEN, 1000.0, 2800.0)
-    assert TokenCache(str(tmp_path)).load(BASE, CLIENT) == {"access_token": TOKEN, "issued_at": 1000.0,
-                                                           "expires_at": 2800.0}
+    expected = {"access_token": TOKEN, "issued_at": 1000.0, "expires_at": 2800.0}
+    assert TokenCache(str(tmp_path)).load(BASE, CLIENT) == expected
 
 
 def test_file_name_is_a_hash_of_url_and_account_and_holds_no_account_id(tmp_path):
