@@ -61,13 +61,13 @@ def test_window_needs_both_bounds(scripted, capsys):
 
 def test_naive_window_fails_before_any_request(scripted, capsys):
     rc, result, dummy = run({"environment": "Production", "scheduled_from": "2026-11-29T01:00:00",
-                         "scheduled_to": "2026-11-29T05:00:00"}, capsys)
+                             "scheduled_to": "2026-11-29T05:00:00"}, capsys)
     assert rc == 1 and "no UTC offset" in result["msg"] and scripted.sent == []
 
 
 def test_window_end_before_start_fails_before_any_request(scripted, capsys):
     rc, result, dummy = run({"environment": "Production", "scheduled_from": "2026-11-29T05:00:00Z",
-                         "scheduled_to": "2026-11-29T01:00:00Z"}, capsys)
+                             "scheduled_to": "2026-11-29T01:00:00Z"}, capsys)
     assert rc == 1 and "must be after" in result["msg"] and scripted.sent == []
 
 
