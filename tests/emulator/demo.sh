@@ -3,20 +3,35 @@
 # Runs with the project's virtualenv first on PATH (the Makefile sets it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-state_dir=.emulator/demo
-python tests/emulator/emulatorctl.py stop --state-dir "$state_dir" >/dev/null 2>&1 || true
+state_dir=$(mktemp -d .emulator-demo.XXXXXX)   # one emulator per demo run: two runs never stop each other's
 python tests/emulator/emulatorctl.py start --port 0 --state-dir "$state_dir" >/dev/null
-trap 'python tests/emulator/emulatorctl.py stop --state-dir "$state_dir" >/dev/null' EXIT
+cleanup() {
+  python tests/emulator/emulatorctl.py stop --state-dir "$state_dir" >/dev/null 2>&1 || true
+  rm -rf "$state_dir"
+}
+trap cleanup EXIT
 
 TALEND_API_URL="$(cat "$state_dir/emulator.url")"
 export TALEND_API_URL
-export TALEND_TOKEN=emulator-demo-pat   # the emulator's sample personal access token
+export TALEND_TOKEN=emulator-demo-pat   # the emulator's sample personal access token (not a secret)
 export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
 
-echo "== Talend Cloud emulator at $TALEND_API_URL (sample data: tests/emulator/data/sample.json)"
-echo "== Window vars: tests/emulator/demo_window.yml"
+echo "== Talend Cloud emulator at $TALEND_API_URL (sample tenant: tests/emulator/data/sample.json)"
+echo "== Window variables: tests/emulator/demo_window.yml"
 echo
-echo "== Phase 1: pause"
+echo "== Phase 1: pause (then wait for the runs in flight to finish)"
+# The sample tenant has runs in flight that would last minutes. Once the drain has polled twice, move
+# the emulator's clock one hour ahead, as if they had finished, so the drain can be seen ending.
+( python - "$TALEND_API_URL" <<'PY' >/dev/null 2>&1 ) &
+import sys, time, requests
+url = sys.argv[1] + "/_emulator/"
+for _ in range(600):
+    routes = requests.get(url + "requests", timeout=10).json()["byRoute"]
+    if sum(n for r, n in routes.items() if "/executions" in r) >= 2:
+        break
+    time.sleep(0.5)
+requests.post(url + "clock", json={"advance_seconds": 3600}, timeout=10)
+PY
 ansible-playbook playbooks/maintenance.yml -e @tests/emulator/demo_window.yml -e maintenance_window_phase=pause
 echo
 echo "== (the maintenance happens here)"
