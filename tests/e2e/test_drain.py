@@ -234,3 +234,20 @@ def test_check_mode_polls_once_and_stops_nothing(frozen, ansible_env, playbook):
     routes = frozen.requests_log()["byRoute"]
     assert not [r for r in routes if not r.startswith("GET ")], routes
     assert execution(frozen, run_id)["status"] == "executing" and not paused(frozen, task)
+
+
+def test_unreadable_executions_stop_the_play_before_the_maintenance(frozen, ansible_env, playbook):
+    task = task_id(frozen, "Load SAP Cost Centers")
+    frozen.admin("POST", "faults", json={"status": 403, "count": -1, "method": "GET",
+                                         "path": "^/processing/executables/tasks/.*/executions$",
+                                         "message": "Forbidden", "detail": "no TMC_OPERATOR"})
+    try:
+        rc, out = run(ansible_env, playbook, window([task], maintenance_window_drain_timeout=60))
+    finally:
+        frozen.admin("DELETE", "faults")
+    assert rc != 0
+    assert MAINTENANCE not in out
+    (poll,) = poll_labels(out)
+    assert poll[2].startswith("could not read the executions:") and "403" in poll[2]
+    assert "cannot tell whether runs are still going" in out and "maintenance_window_phase=resume" in out
+    assert ansible_env["TALEND_TOKEN"] not in out
