@@ -56,8 +56,8 @@ class TokenCacheError(Exception):
 class TokenCache:
     """Per-user on-disk store of service account tokens.
 
-    Every method swallows nothing silently: unsafe places raise :class:`TokenCacheError`,
-    which :class:`ServiceAccountToken` turns into a warning and then works without the cache.
+    Unsafe or unusable places raise :class:`TokenCacheError`; ``_tmc_auth.ServiceAccountToken``
+    turns it into a warning and goes on without the cache.
 
     :param directory: cache directory (str); ``None`` → :func:`default_cache_dir`. Created with
         mode 0700 when missing; an existing one must belong to the current user, and is narrowed to
