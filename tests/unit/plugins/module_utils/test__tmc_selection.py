@@ -268,3 +268,14 @@ def test_unknown_explicit_plan_id_names_the_id(scripted):
     scripted.queue(404, {"status": 404, "message": "Plan with id nope not found"})
     with pytest.raises(TalendApiError, match="No plan with id nope"):
         select_executables(client(), plan_ids=["nope"])
+
+
+def test_window_on_explicit_ids_searches_the_environment_of_each_task(scripted):
+    scripted.queue(200, {"id": "t1", "name": "A", "workspace": {"id": "w1", "environment": PROD}})
+    scripted.queue(200, {"id": "t2", "name": "B", "workspace": {"id": "w3", "environment": STAGING}})
+    scripted.queue(200, page([]))
+    scripted.queue(200, page([{"id": "t2", "type": "TASK"}]))
+    tasks = select_tasks(client(), task_ids=["t1", "t2"], scheduled_from="2026-11-29T01:00:00Z",
+                         scheduled_to="2026-11-29T05:00:00Z")
+    assert [t["id"] for t in tasks] == ["t2"]
+    assert [s["json"]["environmentId"] for s in scripted.sent[2:]] == ["e1", "e2"]
