@@ -28,19 +28,22 @@ def expected_audiences(configured, host_url: str) -> list[str]:
 def oauth_token():
     """Exchange ``Basic base64(id:secret)`` + ``{audience, grant_type}`` for a bearer token.
 
-    200 ``{access_token, token_type: "Bearer", expires_in}``; 400 on a missing
-    or wrong field; 401 on a bad id/secret or an audience of another region.
+    200 ``{access_token, token_type: "Bearer", expires_in}``; 401 on a bad id/secret,
+    an audience of another region, or a body that is not ``{audience, grant_type:
+    client_credentials}`` (the spec declares only 200, 401, 403 and 500 here, no 400);
+    403 for a disabled account.
     """
     rt = runtime()
     client_id, secret = decode_basic(request.headers.get("Authorization"))
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiError(400, "The body must be a JSON object {audience, grant_type}")
+        raise ApiError(401, "The body must be a JSON object {audience, grant_type}", "Unauthorized")
     missing = [k for k in ("audience", "grant_type") if not isinstance(body.get(k), str) or not body[k]]
     if missing:
-        raise ApiError(400, f"Missing required field(s): {', '.join(missing)}")
+        raise ApiError(401, f"Missing required field(s): {', '.join(missing)}", "Unauthorized")
     if body["grant_type"] != "client_credentials":
-        raise ApiError(400, f"Unsupported grant_type '{body['grant_type']}': use client_credentials")
+        raise ApiError(401, f"Unsupported grant_type '{body['grant_type']}': use client_credentials",
+                       "Unauthorized")
     with rt.lock:
         account = rt.credentials.check_client(client_id, secret)
         accepted = expected_audiences(rt.config["audience"], request.host_url)

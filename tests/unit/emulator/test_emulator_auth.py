@@ -71,10 +71,10 @@ def test_missing_basic_auth_is_401(api):
     assert_error_response(resp, 401)
 
 
-def test_missing_audience_or_grant_type_is_400(api):
-    assert_error_response(get_token(api, body={"grant_type": "client_credentials"}), 400)
-    assert_error_response(get_token(api, body={"audience": api.url}), 400)
-    assert_error_response(get_token(api, body={"audience": api.url, "grant_type": "password"}), 400)
+def test_missing_audience_or_grant_type_is_401_as_the_spec_declares_no_400(api):
+    assert_error_response(get_token(api, body={"grant_type": "client_credentials"}), 401)
+    assert_error_response(get_token(api, body={"audience": api.url}), 401)
+    assert_error_response(get_token(api, body={"audience": api.url, "grant_type": "password"}), 401)
 
 
 def test_disabled_service_account_is_403(api):
