@@ -2,12 +2,13 @@
 
 Order for a public API request: rate limit (429) → queued faults ``before``
 (status / reset / delay) → ``latency_ms`` → authentication (401) → route →
-queued faults ``after`` → request log. ``/_emulator/*`` admin requests skip all
-of it and are answered only to loopback peers.
+queued faults ``after`` (status, reset, ``set_fields``) → request log.
+``/_emulator/*`` admin requests skip all of it and are answered only to loopback peers.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import struct
@@ -18,7 +19,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from tmc_emulator.errors import ApiError, api_error_response, error_response
-from tmc_emulator.faults import retry_after_header
+from tmc_emulator.faults import retry_after_header, set_fields
 from tmc_emulator.runtime import EmulatorRuntime, runtime
 
 RESET_FLAG = "tmc_emulator.reset_connection"
@@ -115,6 +116,12 @@ def _after_request(response: Response) -> Response:
         if fault is not None:
             g.note = "fault"
             response = _fault_response(fault)
+        elif 200 <= response.status_code < 300 and response.is_json:
+            fault = rt.faults.take(request.method, request.path, "after", ("set_fields",))
+            if fault is not None:
+                g.note = "fault"
+                response.set_data(json.dumps(set_fields(response.get_json(), fault.fields),
+                                             separators=(",", ":")))
     status: int | str = "reset" if request.environ.get(RESET_FLAG) else response.status_code
     rule = request.url_rule.rule if request.url_rule is not None else "UNMATCHED"
     principal = g.principal["name"] if g.principal else None

@@ -12,6 +12,11 @@ Fault rules (``POST /_emulator/faults``, one object or a list):
   requests are answered that much later (for client timeouts).
 * ``{"forbid_pause_ids": ["<task or plan id>", ...]}``: pausing or resuming those ids
   answers 403.
+* ``{"set_fields": {"version": 7, "items.*.name": null}, "count": N, "path": ..., "method": ...}``:
+  a deliberately wrong answer: in the JSON body of the next N matching successful (2xx)
+  answers each dotted field path gets that value (``*`` = every item of a list; a
+  missing field is added). Used to prove that the conformance tests catch an answer
+  that is off the vendor spec, and to test clients against malformed answers.
 
 ``path`` is a Python regex searched in the request path (no query string);
 missing means every public path. ``count: -1`` means until cleared.
@@ -31,7 +36,7 @@ from dataclasses import dataclass
 class FaultRule:
     """One queued fault; ``remaining`` < 0 means unlimited."""
 
-    kind: str  # "status" | "reset" | "delay"
+    kind: str  # "status" | "reset" | "delay" | "set_fields"
     remaining: int
     path: re.Pattern | None
     method: str | None
@@ -41,6 +46,7 @@ class FaultRule:
     message: str | None = None
     detail: str = ""
     delay_ms: int = 0
+    fields: dict | None = None
 
     def matches(self, method: str, path: str, when: str) -> bool:
         """Whether this rule applies to a request at this stage."""
@@ -58,6 +64,8 @@ class FaultRule:
             out.update(status=self.status, retry_after=self.retry_after)
         if self.kind == "delay":
             out["delay_ms"] = self.delay_ms
+        if self.kind == "set_fields":
+            out["set_fields"] = self.fields
         return out
 
 
@@ -112,8 +120,16 @@ class FaultQueue:
                 raise ValueError("delay_ms must be a non-negative integer")
             added.append(FaultRule("delay", _count(spec.get("count", 1)), pattern, method, "before",
                                    delay_ms=delay))
+        if "set_fields" in spec:
+            fields = spec["set_fields"]
+            if not isinstance(fields, dict) or not fields or not all(
+                    isinstance(k, str) and k and "" not in k.split(".") for k in fields):
+                raise ValueError("set_fields must map dotted field paths (e.g. \"items.*.name\") to values")
+            added.append(FaultRule("set_fields", _count(spec.get("count", 1)), pattern, method, "after",
+                                   fields=dict(fields)))
         if not added and ids is None:
-            raise ValueError("a fault needs status, reset_connection, delay_ms or forbid_pause_ids")
+            raise ValueError("a fault needs status, reset_connection, delay_ms, set_fields "
+                             "or forbid_pause_ids")
         with self._lock:
             self.rules.extend(added)
         return [r.describe() for r in added]
@@ -145,6 +161,40 @@ class FaultQueue:
         with self._lock:
             return {"rules": [r.describe() for r in self.rules],
                     "forbid_pause_ids": sorted(self.forbid_pause_ids)}
+
+
+def set_fields(document, fields: dict):
+    """Apply ``{"a.b": value, "items.*.c": value}`` to a parsed JSON document in place.
+
+    A path through something that is not an object (or a list, for ``*`` and indexes)
+    is skipped; the last key is set even when it was absent.
+
+    :returns: the document.
+    """
+    for dotted, value in fields.items():
+        _set_path(document, dotted.split("."), value)
+    return document
+
+
+def _set_path(node, keys: list[str], value) -> None:
+    key, rest = keys[0], keys[1:]
+    if isinstance(node, list):
+        if key == "*":
+            targets = range(len(node))
+        elif key.isdigit() and int(key) < len(node):
+            targets = [int(key)]
+        else:
+            return
+        for index in targets:
+            if rest:
+                _set_path(node[index], rest, value)
+            else:
+                node[index] = value
+    elif isinstance(node, dict):
+        if not rest:
+            node[key] = value
+        elif key in node:
+            _set_path(node[key], rest, value)
 
 
 def _count(value) -> int:
