@@ -278,3 +278,20 @@ def test_window_given_as_unquoted_yaml_timestamps_through_ansible_playbook(windo
         "        dest: %s\n" % (tmp_path / "ids.json"))
     run_playbook(ansible_env, playbook)
     assert set(json.loads((tmp_path / "ids.json").read_text())) == INSIDE_TASKS
+
+
+def test_emulator_caps_every_page_at_100_items_like_the_api(emulator):
+    emulator.admin("POST", "tasks/generate", json={"count": 150, "workspace_id": FINANCE_WS, "tags": ["cap"],
+                                                   "seed": "cap", "with_schedules": True})
+    headers = {"Authorization": "Bearer " + DEMO_PAT}
+    base = emulator.url + "/orchestration/executables"
+    answers = [
+        emulator.http.get(base + "/tasks", params={"limit": 500}, headers=headers),
+        emulator.http.post(base + "/tasks/search", json={"tags": ["cap"], "limit": 500}, headers=headers),
+        emulator.http.post(base + "/events/search", json={"environmentId": "760e97a43a593fea2ecbbc16", "limit": 500,
+                                                          "from": 1795910400000, "to": 1795996799000},
+                           headers=headers),
+    ]
+    for answer in answers:
+        body = answer.json()
+        assert answer.status_code == 200 and len(body["items"]) == 100 and body["total"] > 100, answer.url
