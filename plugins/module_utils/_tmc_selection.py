@@ -123,9 +123,13 @@ def list_tasks(client, environment_id=None, workspace_id=None, name=None) -> lis
     :returns: summaries (see :func:`task_summary`).
     :raises TalendApiError: the API failed.
     """
+    return complete_pause_details(client, list_task_items(client, environment_id, workspace_id, name))
+
+
+def list_task_items(client, environment_id=None, workspace_id=None, name=None) -> list:
+    """The ``TaskExtract`` items of :func:`list_tasks`, exact ``name`` kept, pause details not completed."""
     params = {k: v for k, v in (("environmentId", environment_id), ("workspaceId", workspace_id), ("name", name)) if v}
-    items = [i for i in client.iter_pages("GET", TASK.path, params=params) if name is None or i.get("name") == name]
-    return complete_pause_details(client, items)
+    return [i for i in client.iter_pages("GET", TASK.path, params=params) if name is None or i.get("name") == name]
 
 
 def search_tasks(client, environment_id=None, workspace_id=None, name=None, tags=None) -> list:
@@ -139,6 +143,11 @@ def search_tasks(client, environment_id=None, workspace_id=None, name=None, tags
     :returns: summaries (see :func:`task_summary`).
     :raises TalendApiError: the API failed.
     """
+    return complete_pause_details(client, search_task_items(client, environment_id, workspace_id, name, tags))
+
+
+def search_task_items(client, environment_id=None, workspace_id=None, name=None, tags=None) -> list:
+    """The ``TaskExtract`` items of :func:`search_tasks`, exact ``name`` kept, pause details not completed."""
     body = {"tags": list(tags or [])}
     if workspace_id:
         body["workspaceId"] = workspace_id
@@ -146,8 +155,7 @@ def search_tasks(client, environment_id=None, workspace_id=None, name=None, tags
         body["environmentId"] = environment_id
     if name:
         body["name"] = name
-    items = [i for i in client.iter_pages("POST", TASK_SEARCH_PATH, body=body) if name is None or i.get("name") == name]
-    return complete_pause_details(client, items)
+    return [i for i in client.iter_pages("POST", TASK_SEARCH_PATH, body=body) if name is None or i.get("name") == name]
 
 
 def complete_pause_details(client, items) -> list:
@@ -228,9 +236,10 @@ def select_executables(client, task_ids=None, plan_ids=None, environment=None, w
     else:
         env_id, ws_id = (env or {}).get("id"), (ws or {}).get("id")
         if tags:
-            tasks = search_tasks(client, env_id, ws_id, name, tags)
+            items = search_task_items(client, env_id, ws_id, name, tags)
         else:
-            tasks = list_tasks(client, env_id, ws_id, name)
+            items = list_task_items(client, env_id, ws_id, name)
+        tasks = [task_summary(i) for i in items]  # pause state not known yet when the list lacks it
         _check_unique_name(tasks, name)
         plans = []
         if with_plans:
@@ -240,7 +249,13 @@ def select_executables(client, task_ids=None, plan_ids=None, environment=None, w
                     plans.append(plan_summary(plan))
 
     if window is not None:
-        tasks, plans = _keep_scheduled(client, window, tasks, plans, env, ws, None if with_plans else tags)
+        found = _scheduled(client, window, tasks + plans, env, ws, None if with_plans else tags)
+        tasks = [t for t in tasks if t["id"] in found["TASK"]]
+        plans = [p for p in plans if p["id"] in found["PLAN"]]
+    if not ids_mode:
+        # pause details last, so that a list without them costs one read per task still selected
+        kept = {t["id"] for t in tasks}
+        tasks = complete_pause_details(client, [i for i in items if task_summary(i)["id"] in kept])
     if paused is not None:
         tasks = [t for t in tasks if t["paused"] == paused]
         plans = [p for p in plans if p["paused"] == paused]
@@ -250,18 +265,22 @@ def select_executables(client, task_ids=None, plan_ids=None, environment=None, w
     return {"tasks": _sorted(tasks), "plans": _sorted(plans)}
 
 
-def _keep_scheduled(client, window, tasks, plans, env, ws, tags):
-    """Keep the tasks and plans with an event in ``window``: one events search per environment."""
+def _scheduled(client, window, candidates, env, ws, tags) -> dict:
+    """``{"TASK": ids, "PLAN": ids}`` with an event in ``window``: one events search per environment.
+
+    The environment is the one of ``env`` or ``ws`` when given, else each environment of the
+    ``candidates`` (task and plan summaries).
+    """
     if env is not None or ws is not None:
         environment_ids = [env["id"] if env else ws["environment"]["id"]]
     else:
-        environment_ids = sorted({e["environment"]["id"] for e in tasks + plans if e["environment"]["id"]})
+        environment_ids = sorted({e["environment"]["id"] for e in candidates if e["environment"]["id"]})
     found = {"TASK": set(), "PLAN": set()}
     for environment_id in environment_ids:
         events = scheduled_ids(client, environment_id, window, [ws["id"]] if ws else None, tags)
         found["TASK"] |= events["TASK"]
         found["PLAN"] |= events["PLAN"]
-    return [t for t in tasks if t["id"] in found["TASK"]], [p for p in plans if p["id"] in found["PLAN"]]
+    return found
 
 
 def select_tasks(client, task_ids=None, environment=None, workspace=None, name=None, paused=None,

@@ -279,3 +279,14 @@ def test_window_on_explicit_ids_searches_the_environment_of_each_task(scripted):
                          scheduled_to="2026-11-29T05:00:00Z")
     assert [t["id"] for t in tasks] == ["t2"]
     assert [s["json"]["environmentId"] for s in scripted.sent[2:]] == ["e1", "e2"]
+
+
+def test_list_without_pause_details_reads_only_the_tasks_inside_the_window(scripted):
+    scripted.queue(200, ENVS)
+    scripted.queue(200, page([item("t%d" % i, "T%d" % i) for i in range(5)]))
+    scripted.queue(200, page([{"id": "t3", "type": "TASK"}]))
+    scripted.queue(200, {"id": "t3", "name": "T3", "taskPauseDetails": PAUSED})
+    tasks = select_tasks(client(), environment="Production", scheduled_from="2026-11-29T01:00:00Z",
+                         scheduled_to="2026-11-29T05:00:00Z")
+    assert [(t["id"], t["paused"]) for t in tasks] == [("t3", True)]
+    assert scripted.sent[-1]["url"] == BASE + "/orchestration/executables/tasks/t3" and len(scripted.sent) == 4
