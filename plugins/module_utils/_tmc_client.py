@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -90,7 +91,9 @@ class TalendClient:
     Every request carries ``talend-version: 2021-03`` and a bearer token, waits for the
     client-side rate limiter, is retried on 429/502/503/504 and connection errors (``Retry-After``
     honoured, else exponential backoff with jitter), and on a 401 with a service account asks
-    once for a new token and repeats the request.
+    once for a new token and repeats the request. Each attempt, retries included, takes a slot
+    of the limiter; a 429 holds the limiter so that every worker thread backs off, not only the
+    one that got it. The connection pool keeps ``max_workers`` connections alive for reuse.
 
     :param base_url: API base URL, see :func:`base_url_for`.
     :param auth: a ``PersonalAccessToken`` or ``ServiceAccountToken``.
@@ -120,6 +123,7 @@ class TalendClient:
         self.limiter = RateLimiter(rate_limit, sleep=sleep)
         self._sleep = sleep
         self.request_count = 0
+        self._count_lock = threading.Lock()
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(max_workers, 1))
         self.session.mount("https://", adapter)
@@ -151,7 +155,8 @@ class TalendClient:
                 token = self.auth.bearer(self.send)
                 headers["Authorization"] = "Bearer " + token
             self.limiter.acquire()
-            self.request_count += 1
+            with self._count_lock:
+                self.request_count += 1
             try:
                 response = self.session.request(method, url, params=params, json=json, auth=auth,
                                                 headers=headers, timeout=self.timeout)
@@ -167,7 +172,11 @@ class TalendClient:
                 continue
             if response.status_code in RETRY_STATUSES and attempt < self.retries:
                 attempt += 1
-                self._sleep(backoff_delay(attempt, response.headers.get("Retry-After")))
+                delay = backoff_delay(attempt, response.headers.get("Retry-After"))
+                if response.status_code == 429:
+                    self.limiter.hold(delay)  # the limit is per source IP: every worker waits, this retry too
+                else:
+                    self._sleep(delay)
                 continue
             return response
 

@@ -18,7 +18,6 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client impor
     client_from_options,
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendConfigError
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit import RateLimiter, backoff_delay
 
 BASE = "https://api.eu.cloud.talend.com"
 PAT = "pat-value-for-unit-tests"
@@ -101,7 +100,7 @@ def test_429_is_retried_honouring_retry_after(scripted):
     scripted.queue(429, {"status": 429}, {"Retry-After": "3"})
     scripted.queue(200, [{"id": "e1", "name": "Production"}])
     assert make_client(sleeps=sleeps).get("/orchestration/environments")[0]["id"] == "e1"
-    assert [s for s in sleeps if s > 0.01] == [3.0]  # the rest are rate-limiter slots
+    assert [s for s in sleeps if s > 0.01] == [pytest.approx(3.0, abs=0.05)]  # the rest are rate-limiter slots
 
 
 def test_5xx_burst_longer_than_retries_fails_with_error_fields(scripted):
@@ -189,29 +188,3 @@ def test_search_paging_sends_limit_and_offset_in_the_body(scripted):
     scripted.queue(200, {"items": [{"executable": "a"}], "limit": 100, "offset": 0, "total": 1})
     list(make_client().iter_pages("POST", "/orchestration/executables/tasks/search", body={"tags": ["sap"]}))
     assert scripted.sent[0]["json"] == {"tags": ["sap"], "limit": 100, "offset": 0}
-
-
-def test_rate_limiter_spaces_requests_evenly():
-    now, waits = [0.0], []
-
-    def sleep(seconds):
-        waits.append(seconds)
-        now[0] += seconds
-
-    limiter = RateLimiter(600, clock=lambda: now[0], sleep=sleep)
-    for dummy in range(5):
-        limiter.acquire()
-    assert waits == pytest.approx([0.1, 0.1, 0.1, 0.1])
-
-
-@pytest.mark.parametrize("bad", [0, -5, True, 1.5])
-def test_rate_limiter_refuses_non_positive_integers(bad):
-    with pytest.raises(ValueError, match="positive integer"):
-        RateLimiter(bad)
-
-
-def test_backoff_grows_exponentially_within_jitter_and_cap():
-    assert 0.25 <= backoff_delay(1, rand=lambda: 0.0) <= 0.5
-    assert backoff_delay(3, rand=lambda: 0.999) == pytest.approx(2.0, rel=0.01)
-    assert backoff_delay(20, rand=lambda: 0.999) <= 30.0
-    assert backoff_delay(1, retry_after="7") == 7.0
