@@ -58,7 +58,7 @@ def emulator_server():
 def emulator(emulator_server):
     """The session's emulator, reset to its sample data before the test."""
     emu = Emulator(emulator_server.url)
-    emu.admin("POST", "reset")
+    emu.admin("POST", "reset", json={"data_path": str(SAMPLE_DATA)})
     return emu
 
 
