@@ -8,7 +8,7 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install emulator-start emulator-stop clean
+.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install molecule emulator-start emulator-stop clean
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
@@ -63,7 +63,11 @@ ee: venv
 build-install: venv
 	$(BIN)/python -m pytest tests/build/test_build_install.py -q -p no:cacheprovider
 
-test: collection lint changelog-lint ee build-install sanity
+# Molecule scenarios of the role (extensions/molecule); each starts its own emulator in create, stops it in destroy.
+molecule: collection
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/molecule test --all
+
+test: collection lint changelog-lint ee build-install sanity molecule
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
 
 emulator-start: collection
