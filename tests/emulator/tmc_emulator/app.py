@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter
 
 from tmc_emulator.errors import ApiError, api_error_response, error_response
 from tmc_emulator.faults import retry_after_header, set_fields
@@ -39,6 +40,7 @@ def create_app(data_path: str | None = None, **config: Any) -> Flask:
                               routes_processing)
 
     app = Flask("tmc_emulator")
+    app.url_map.converters["id_except"] = IdExceptConverter
     app.json.sort_keys = False
     app.json.compact = True
     app.extensions["tmc_emulator"] = EmulatorRuntime(data_path, **config)
@@ -51,6 +53,19 @@ def create_app(data_path: str | None = None, **config: Any) -> Flask:
     app.register_error_handler(Exception, _unexpected_error)
     app.wsgi_app = ConnectionResetMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+class IdExceptConverter(BaseConverter):
+    """A path id segment that is not one of the given literal words: ``<id_except("search"):taskId>``.
+
+    OpenAPI matches a concrete path before a templated one, so ``GET
+    .../tasks/search`` is the path ``.../tasks/search`` without a GET (405, ``Allow:
+    POST``), not the task "search"; same for ``/processing/executions/plans``.
+    """
+
+    def __init__(self, url_map, *words: str) -> None:
+        super().__init__(url_map)
+        self.regex = "(?!(?:" + "|".join(re.escape(w) for w in words) + ")$)[^/]+"
 
 
 def is_loopback(address: str | None) -> bool:

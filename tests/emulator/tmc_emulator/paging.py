@@ -7,15 +7,21 @@ from typing import Any, Callable, Sequence
 from tmc_emulator.errors import ApiError
 
 MAX_LIMIT = 100
+INT32_MAX = 2**31 - 1
+"""Largest ``format: int32`` value (``limit``, ``offset``, ``lastDays``): larger is 400 [S]."""
+INT64_MAX = 2**63 - 1
+"""Largest ``format: int64`` value (``from``, ``to`` in epoch ms)."""
 
 
 def parse_int(value: Any, name: str, minimum: int | None = None,
               maximum: int | None = None) -> int | None:
-    """An integer query or body value (``None`` stays ``None``).
+    """An integer query or body value (``None``, absent, stays ``None``; ``""`` is no integer).
 
+    :param maximum: upper bound; ``None`` = :data:`INT64_MAX` (every integer of the
+        spec is ``int32`` or ``int64``: a value no Java ``long`` holds is refused).
     :raises ApiError: 400 when not an integer or out of ``[minimum, maximum]``.
     """
-    if value is None or value == "":
+    if value is None:
         return None
     if isinstance(value, bool):
         raise ApiError(400, f"'{name}' must be an integer")
@@ -25,6 +31,7 @@ def parse_int(value: Any, name: str, minimum: int | None = None,
         number = None
     if number is None:
         raise ApiError(400, f"'{name}' must be an integer, got {value!r}")
+    maximum = INT64_MAX if maximum is None else maximum
     if minimum is not None and number < minimum:
         raise ApiError(400, f"'{name}' must be greater than or equal to {minimum}, got {number}")
     if maximum is not None and number > maximum:
@@ -37,9 +44,10 @@ def limit_offset(limit_raw: Any, offset_raw: Any, min_limit: int = 1) -> tuple[i
 
     A limit above 100 is answered with at most 100 items and ``limit: 100``
     (tolerant reading of "Must be in range [1, 100]"); below ``min_limit`` → 400.
+    Both are ``int32``: above :data:`INT32_MAX` → 400.
     """
-    limit = parse_int(limit_raw, "limit", minimum=min_limit)
-    offset = parse_int(offset_raw, "offset", minimum=0)
+    limit = parse_int(limit_raw, "limit", minimum=min_limit, maximum=INT32_MAX)
+    offset = parse_int(offset_raw, "offset", minimum=0, maximum=INT32_MAX)
     limit = MAX_LIMIT if limit is None else min(limit, MAX_LIMIT)
     return limit, offset or 0
 

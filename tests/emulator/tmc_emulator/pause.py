@@ -9,9 +9,10 @@ is never touched.
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from flask import Response, g
 
 from tmc_emulator.auth import require_operator
+from tmc_emulator.bodies import PAUSE_DETAILS, check_fields, json_object
 from tmc_emulator.clock import iso_utc
 from tmc_emulator.errors import ApiError
 from tmc_emulator.runtime import EmulatorRuntime
@@ -21,18 +22,17 @@ def read_pause_body() -> tuple[bool, str | None]:
     """``(pause, pauseContext)`` of the JSON body.
 
     :raises ApiError: 400 when the body is not an object, ``pause`` is missing or
-        not a boolean, or ``pauseContext`` is not a string.
+        not a boolean, ``pauseContext`` is not a string, ``userType`` is not
+        ``HUMAN``/``SERVICE``, or it sets ``user`` or ``pauseDate``, which the spec
+        marks read-only (the API records who paused and when) [S] fields, [A] 400.
     """
-    body = request.get_json(force=True, silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object {\"pause\": true|false, "
-                            "\"pauseContext\": \"...\"}")
-    pause = body.get("pause")
-    if not isinstance(pause, bool):
-        raise ApiError(400, "'pause' is required and must be a boolean")
-    context = body.get("pauseContext")
-    if context is not None and not isinstance(context, str):
-        raise ApiError(400, "'pauseContext' must be a string")
+    body = check_fields(json_object('{"pause": true|false, "pauseContext": "..."}'), PAUSE_DETAILS,
+                        required=("pause",))
+    pause, context = body["pause"], body.get("pauseContext")
+    read_only = [key for key in ("user", "pauseDate") if key in body]
+    if read_only:
+        raise ApiError(400, f"{', '.join(read_only)} cannot be set: read-only, the API records who "
+                            "paused and when")
     return pause, context
 
 

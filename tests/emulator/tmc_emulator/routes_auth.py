@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from tmc_emulator.auth import decode_basic
+from tmc_emulator.bodies import TOKEN_REQUEST, check_fields, json_object
 from tmc_emulator.errors import ApiError
 from tmc_emulator.runtime import runtime
 
@@ -35,10 +36,9 @@ def oauth_token():
     """
     rt = runtime()
     client_id, secret = decode_basic(request.headers.get("Authorization"))
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(401, "The body must be a JSON object {audience, grant_type}", "Unauthorized")
-    missing = [k for k in ("audience", "grant_type") if not isinstance(body.get(k), str) or not body[k]]
+    body = check_fields(json_object("TokenRequest", status=401), TOKEN_REQUEST,
+                        required=("audience", "grant_type"), status=401)
+    missing = [k for k in ("audience", "grant_type") if not body[k]]
     if missing:
         raise ApiError(401, f"Missing required field(s): {', '.join(missing)}", "Unauthorized")
     if body["grant_type"] != "client_credentials":

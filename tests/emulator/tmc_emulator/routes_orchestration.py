@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from tmc_emulator.auth import can_see, visible_workspaces
+from tmc_emulator.bodies import TASK_FILTERS, check_fields, json_object
 from tmc_emulator.errors import ApiError
 from tmc_emulator.fiql import compile_query
-from tmc_emulator.paging import limit_offset, name_matches, page, parse_int
+from tmc_emulator.paging import INT32_MAX, limit_offset, name_matches, page, parse_int
 from tmc_emulator.pause import change_pause
 from tmc_emulator.runtime import EmulatorRuntime, runtime
 from tmc_emulator.views import environment_info, task_extract, task_v21, workspace_info
@@ -19,9 +20,16 @@ RUNTIME_TYPES = ("CLOUD", "REMOTE_ENGINE", "REMOTE_ENGINE_CLUSTER", "CLOUD_EXCLU
 
 @blueprint.get("/orchestration/environments")
 def list_environments():
-    """Bare array of ``EnvironmentInfo`` the caller can see; ``?query=`` FIQL filter."""
+    """Bare array of ``EnvironmentInfo`` the caller can see; ``?query=`` FIQL filter.
+
+    A query that does not parse matches nothing (``[]``): the spec declares no 400 on
+    this operation (it does on workspaces) [S], what a live tenant answers is unknown [A].
+    """
     rt = runtime()
-    predicate = _query_predicate()
+    try:
+        predicate = _query_predicate()
+    except ApiError:
+        return jsonify([])
     with rt.lock:
         visible = visible_workspaces(g.principal, rt.store.workspaces)
         env_ids = None if visible is None else {rt.store.workspaces[w]["environmentId"] for w in visible}
@@ -54,7 +62,7 @@ def list_tasks():
     args = request.args
     limit, offset = limit_offset(args.get("limit"), args.get("offset"))
     runtime_type = args.get("runtimeType")
-    if runtime_type and runtime_type not in RUNTIME_TYPES:
+    if runtime_type is not None and runtime_type not in RUNTIME_TYPES:
         raise ApiError(400, f"Invalid runtimeType '{runtime_type}', expected one of {', '.join(RUNTIME_TYPES)}")
     with rt.lock:
         tasks = select_tasks(rt, environment_id=args.get("environmentId"),
@@ -72,22 +80,12 @@ def search_tasks():
     ``name`` is a case-insensitive "contains" [S] (config ``search_name_match``),
     ``environmentId`` and ``workspaceId`` are exclusive [S]."""
     rt = runtime()
-    body = request.get_json(force=True, silent=True)
-    if body is None and not request.get_data():
-        body = {}
-    if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object (TaskFiltersRequest)")
-    for key in ("name", "environmentId", "workspaceId", "artifactId", "runtimeType", "runtimeId",
-                "runtimeRunProfileId", "triggerType"):
-        if body.get(key) is not None and not isinstance(body[key], str):
-            raise ApiError(400, f"'{key}' must be a string")
+    body = check_fields(json_object("TaskFiltersRequest", empty_ok=True), TASK_FILTERS)
     tags = body.get("tags")
-    if tags is not None and (not isinstance(tags, list) or not all(isinstance(t, str) for t in tags)):
-        raise ApiError(400, "'tags' must be an array of strings")
     if body.get("environmentId") and body.get("workspaceId"):
         raise ApiError(400, "environmentId and workspaceId are exclusive filters: provide only one")
-    limit = parse_int(body.get("limit"), "limit", minimum=0)
-    offset = parse_int(body.get("offset"), "offset", minimum=0) or 0
+    limit = parse_int(body.get("limit"), "limit", minimum=0, maximum=INT32_MAX)
+    offset = parse_int(body.get("offset"), "offset", minimum=0, maximum=INT32_MAX) or 0
     limit = 100 if limit is None else min(limit, 100)
     if body.get("runtimeType") and body["runtimeType"] not in RUNTIME_TYPES:
         raise ApiError(400, f"Invalid runtimeType '{body['runtimeType']}'")
@@ -147,7 +145,7 @@ def select_tasks(rt: EmulatorRuntime, environment_id: str | None = None,
     return out
 
 
-@blueprint.get("/orchestration/executables/tasks/<taskId>")
+@blueprint.get("/orchestration/executables/tasks/<id_except('search'):taskId>")
 def get_task(taskId: str):
     """``TaskV21`` of one task; 404 unknown, 403 not visible."""
     rt = runtime()

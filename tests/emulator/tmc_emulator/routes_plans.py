@@ -6,6 +6,7 @@ from flask import Blueprint, g, jsonify, request
 
 from tmc_emulator.auth import can_see, visible_workspaces
 from tmc_emulator.clock import iso_utc
+from tmc_emulator.bodies import EVENTS_RUNTIME, SCHEDULED_EVENTS, check_fields, json_object
 from tmc_emulator.errors import ApiError
 from tmc_emulator.paging import limit_offset, name_matches, page, parse_int
 from tmc_emulator.pause import change_pause
@@ -98,14 +99,12 @@ def search_events():
     404 on an unknown environment.
     """
     rt = runtime()
-    body = request.get_json(force=True, silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object (ScheduledEventsRequest)")
-    env_id = body.get("environmentId")
-    if not isinstance(env_id, str) or not env_id:
+    body = check_fields(json_object("ScheduledEventsRequest"), SCHEDULED_EVENTS,
+                        required=("environmentId", "to"))
+    check_fields(body.get("runtime") or {}, EVENTS_RUNTIME)
+    env_id = body["environmentId"]
+    if not env_id:
         raise ApiError(400, "'environmentId' is required")
-    if body.get("to") is None:
-        raise ApiError(400, "'to' is required (epoch milliseconds)")
     to_ms = parse_int(body.get("to"), "to", minimum=0)
     from_ms = parse_int(body.get("from"), "from", minimum=0)
     limit, offset = limit_offset(body.get("limit"), body.get("offset"))

@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint, g, jsonify, request
 
 from tmc_emulator.auth import require_operator, visible_workspaces
+from tmc_emulator.bodies import EXECUTABLE_TASK, PLAN_EXECUTABLE, check_fields, json_object
 from tmc_emulator.errors import ApiError
 from tmc_emulator.executions import (
     PLAN_STATUSES, STATUS_FILTER_MATCHES, TASK_STATUSES, PlanExecution, TaskExecution,
@@ -48,7 +49,7 @@ def time_window(rt: EmulatorRuntime) -> tuple[int, int]:
 def status_filter(allowed: tuple[str, ...]) -> set[str] | None:
     """Statuses matching ``?status=`` (``terminated`` covers its sub statuses); 400 if unknown."""
     status = request.args.get("status")
-    if not status:
+    if status is None:
         return None
     if status not in allowed:
         raise ApiError(400, f"Invalid status '{status}', expected one of {', '.join(allowed)}")
@@ -99,7 +100,7 @@ def list_executions_of_task(taskId: str):
         return jsonify(_task_executions_page(rt, executions, statuses))
 
 
-@blueprint.get("/processing/executions/<executionId>")
+@blueprint.get("/processing/executions/<id_except('plans'):executionId>")
 def get_execution(executionId: str):
     """``JobExecutionStatusV21`` of one task execution; 404 unknown."""
     rt = runtime()
@@ -114,8 +115,8 @@ def get_execution(executionId: str):
 def start_execution():
     """Run a task now: 201 ``{executionId}``; 404 unknown, 405 paused [S], 403 not operator."""
     rt = runtime()
-    body = request.get_json(force=True, silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("executable"), str) or not body["executable"]:
+    body = check_fields(json_object("Executabletask"), EXECUTABLE_TASK, required=("executable",))
+    if not body["executable"]:
         raise ApiError(400, "'executable' (the task id) is required")
     with rt.lock:
         task = visible_task(rt, body["executable"])
@@ -145,7 +146,7 @@ def new_task_execution(rt: EmulatorRuntime, task_id: str, execution_type: str, u
     return ex
 
 
-@blueprint.delete("/processing/executions/<executionId>")
+@blueprint.delete("/processing/executions/<id_except('plans'):executionId>")
 def stop_execution(executionId: str):
     """Stop an execution: 204 with ``Content-Type: text/plain`` [F]; 406 when the
     ``Accept`` header excludes ``text/plain`` [F]; 400 when it already ended [A]."""
@@ -205,8 +206,8 @@ def list_plan_executions():
 def start_plan_execution():
     """Run a plan now: 201 ``{executionId}``; 404 unknown, 405 paused plan."""
     rt = runtime()
-    body = request.get_json(force=True, silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("executable"), str) or not body["executable"]:
+    body = check_fields(json_object("PlanExecutable"), PLAN_EXECUTABLE, required=("executable",))
+    if not body["executable"]:
         raise ApiError(400, "'executable' (the plan id) is required")
     with rt.lock:
         plan = visible_plan(rt, body["executable"])
