@@ -8,7 +8,7 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install molecule emulator-start emulator-stop clean
+.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
@@ -67,7 +67,11 @@ build-install: venv
 molecule: collection
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/molecule test --all
 
-test: collection lint changelog-lint ee build-install sanity molecule
+# AWX the way AWX runs it: the example workflow's pause and resume jobs through ansible-runner (tests/awx).
+awx: collection
+	$(BIN)/python -m pytest tests/awx -q -p no:cacheprovider
+
+test: collection lint changelog-lint ee build-install sanity molecule awx
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
 
 emulator-start: collection
