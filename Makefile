@@ -14,7 +14,7 @@ help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
 	@echo "make test   - the whole test suite, as CI runs it: lint, changelog-lint, ee, build-install, sanity,"
 	@echo "              unit and emulator tests, end-to-end tests against the emulator, and the stages below"
-	@echo "make unit | e2e | lint | sanity | changelog-lint | ee | build-install  - one stage of make test"
+	@echo "make unit | e2e | lint | sanity | changelog-lint | ee | build-install | molecule | awx  - one stage of make test"
 	@echo "make changelog        - regenerate CHANGELOG.md from changelogs/fragments"
 	@echo "make emulator-start   - start the emulator in the background (prints its URL); make emulator-stop"
 	@echo "make clean  - remove the virtualenv and build files"
