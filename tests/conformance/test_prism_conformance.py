@@ -19,7 +19,7 @@ import requests
 
 from conformance_harness import (  # noqa: F401  # pylint: disable=unused-import
     DEMO_PAT, FINANCE_PAT, SAMPLE, VIEWER_PAT, client_headers, env_id, plan_id, prism_front,
-    require_spec, service_account, task_id, ws_id)
+    service_account, task_id, ws_id)
 import vendor_spec
 
 NEVER_PAUSED = task_id("Sync Salesforce Opportunities", "Sales Ops")
