@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""AWX-like runs: the emulator fixtures of tests/e2e/conftest.py, loaded under another module name.
+"""AWX-like runs against the emulator: one emulator for the module's jobs, started as tests/e2e starts its own.
 
-tests/e2e/conftest.py stays the one definition of the emulator fixtures (``emulator_server``, ``emulator``) and
-of its ``Emulator`` admin handle; it is imported here as ``talend_e2e_conftest`` so that pytest's own
-``conftest`` module of tests/e2e is left alone when both directories run in one session.
+The ``Emulator`` admin handle and the sample data path come from tests/e2e/conftest.py, loaded under the module
+name ``talend_e2e_conftest`` (pytest's own ``conftest`` module of tests/e2e is left alone when both directories
+run in one session). The fixture below mirrors its ``emulator_server`` without the options e2e adds to it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+
+import pytest
 
 _E2E_CONFTEST = Path(__file__).resolve().parents[1] / "e2e" / "conftest.py"
 
@@ -26,5 +28,13 @@ def _load_e2e_conftest():
 
 
 E2E = _load_e2e_conftest()
-emulator_server = E2E.emulator_server  # fixture re-exported for tests/awx
-emulator = E2E.emulator
+
+
+@pytest.fixture(scope="session")
+def emulator_server():
+    """The emulator on a free loopback port with the sample data, for the session."""
+    from tmc_emulator.server import start_in_thread
+
+    handle = start_in_thread(data_path=str(E2E.SAMPLE_DATA))
+    yield handle
+    handle.stop()
