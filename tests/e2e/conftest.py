@@ -45,11 +45,24 @@ class Emulator:
 
 
 @pytest.fixture(scope="session")
-def emulator_server():
-    """Start the emulator once for the test session, on a free loopback port."""
+def prism_proxy():
+    """With ``TMC_E2E_VIA_PRISM=1``: Prism's validating proxy (vendor spec) in front of the emulator, else None."""
+    from prism_proxy import e2e_prism
+    from vendor_spec import spec_path
+
+    proxy = e2e_prism(spec_path())
+    yield proxy
+    if proxy is not None:
+        proxy.stop()
+
+
+@pytest.fixture(scope="session")
+def emulator_server(prism_proxy):
+    """Start the emulator once for the test session, on a free loopback port (Prism in front when asked)."""
+    from prism_proxy import start_emulator_for_e2e
     from tmc_emulator.server import start_in_thread
 
-    handle = start_in_thread(data_path=str(SAMPLE_DATA))
+    handle = start_emulator_for_e2e(start_in_thread, prism_proxy, data_path=str(SAMPLE_DATA))
     yield handle
     handle.stop()
 
@@ -63,22 +76,29 @@ def emulator(emulator_server):
 
 
 @pytest.fixture
-def ansible_env(emulator, tmp_path):
-    """Environment for ansible-playbook: the collection on the path, the emulator and a PAT."""
+def ansible_env(emulator, tmp_path, prism_proxy):
+    """Environment for ansible-playbook: the collection on the path, the emulator (or Prism in front of it) and a PAT.
+
+    Through Prism, the test fails at teardown when Prism found a request or answer off the vendor spec.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TALEND_", "ANSIBLE_"))}
     env.update({
         "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".build" / "collections"),
         "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
         "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
         "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
+        "XDG_STATE_HOME": str(tmp_path / "xdg-state"),  # the role's default report directory lives below it
         "ANSIBLE_FORCE_COLOR": "false",
         "ANSIBLE_NOCOLOR": "true",
         "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
-        "TALEND_API_URL": emulator.url,
+        "TALEND_API_URL": prism_proxy.url if prism_proxy else emulator.url,
         "TALEND_TOKEN": DEMO_PAT,
         "PATH": str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
     })
-    return env
+    mark = prism_proxy.mark() if prism_proxy else 0
+    yield env
+    if prism_proxy:
+        prism_proxy.assert_no_violations(mark)
 
 
 def run_playbook(env, playbook, extra_vars=None, *args, check=True, timeout=300):
