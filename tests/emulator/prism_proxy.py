@@ -189,3 +189,24 @@ def e2e_prism(spec: Path | None) -> PrismProxy | None:
     if spec is None:
         raise PrismError(f"{E2E_ENV_VAR}=1 but the vendor spec is missing")
     return PrismProxy(spec)
+
+
+def start_emulator_for_e2e(start_in_thread, proxy: PrismProxy | None, **kwargs):
+    """Start the emulator; with ``proxy`` (see :func:`e2e_prism`), start Prism in front of it.
+
+    The emulator then accepts both the proxy URL and its own URL as token audience.
+
+    :param start_in_thread: ``tmc_emulator.server.start_in_thread``.
+    :param kwargs: more arguments of ``start_in_thread`` (``data_path``, config keys).
+    :returns: the emulator handle.
+    """
+    if proxy is None:
+        return start_in_thread(**kwargs)
+    port = free_port()
+    handle = start_in_thread(port=port, audience=[proxy.url, f"http://127.0.0.1:{port}"], **kwargs)
+    try:
+        proxy.start(handle.url)
+    except PrismError:
+        handle.stop()
+        raise
+    return handle
