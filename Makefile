@@ -8,7 +8,7 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean
+.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean bench bench-smoke
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
@@ -71,8 +71,16 @@ molecule: collection
 awx: collection
 	$(BIN)/python -m pytest tests/awx -q -p no:cacheprovider
 
-test: collection lint changelog-lint ee build-install sanity molecule awx
+test: collection lint changelog-lint ee build-install sanity molecule awx bench-smoke
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
+
+# Benchmark (bench/README.md): `make bench` is the full run (minutes; results into bench/results/),
+# bench-smoke a tiny one that make test runs so that the script keeps working.
+bench: collection
+	$(BIN)/python bench/run_bench.py
+
+bench-smoke: collection
+	$(BIN)/python bench/run_bench.py --smoke
 
 emulator-start: collection
 	$(BIN)/python tests/emulator/emulatorctl.py start --port 0 --state-dir .emulator
