@@ -8,7 +8,7 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean bench bench-smoke
+.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean node-deps conformance e2e-prism bench bench-smoke
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
@@ -71,7 +71,7 @@ molecule: collection
 awx: collection
 	$(BIN)/python -m pytest tests/awx -q -p no:cacheprovider
 
-test: collection lint changelog-lint ee build-install sanity molecule awx bench-smoke
+test: collection lint changelog-lint ee build-install sanity molecule awx bench-smoke conformance e2e-prism
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
 
 # Benchmark (bench/README.md): `make bench` is the full run (minutes; results into bench/results/),
@@ -81,6 +81,21 @@ bench: collection
 
 bench-smoke: collection
 	$(BIN)/python bench/run_bench.py --smoke
+
+# Node.js tools of the tests: Prism 5.14.2, pinned in tests/package-lock.json (node_modules is not tracked).
+node-deps: tests/node_modules/.package-lock.json
+
+tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
+	npm ci --prefix tests --no-audit --no-fund
+
+# The emulator against the vendor OpenAPI (../shared/tmc-openapi/tmc-subset.json or $$TMC_OPENAPI_SPEC):
+# Prism conformance of every operation, a seeded schemathesis run, a flipped field caught by both.
+conformance: collection node-deps
+	$(BIN)/python -m pytest tests/conformance -q -s -p no:cacheprovider
+
+# The collection's own requests checked by Prism: maintenance playbook e2e through prism proxy --errors.
+e2e-prism: collection node-deps
+	TMC_E2E_VIA_PRISM=1 $(BIN)/python -m pytest tests/e2e/test_maintenance_playbook.py -q -p no:cacheprovider
 
 emulator-start: collection
 	$(BIN)/python tests/emulator/emulatorctl.py start --port 0 --state-dir .emulator
