@@ -18,12 +18,12 @@ EMULATOR_DIR = ROOT / "tests" / "emulator"
 if str(EMULATOR_DIR) not in sys.path:
     sys.path.insert(0, str(EMULATOR_DIR))
 
+import vendor_spec  # noqa: E402  # pylint: disable=wrong-import-position
 from tmc_emulator.server import start_in_thread  # noqa: E402
 
 SAMPLE_PATH = EMULATOR_DIR / "data" / "sample.json"
 SAMPLE = json.loads(SAMPLE_PATH.read_text())
-SPEC = json.loads((Path("/work/shared/tmc-openapi/tmc-subset.json")).read_text()) \
-    if Path("/work/shared/tmc-openapi/tmc-subset.json").exists() else None
+SPEC = vendor_spec.load_spec()  # <repo>/../shared/tmc-openapi/tmc-subset.json or $TMC_OPENAPI_SPEC
 
 DEMO_PAT = "emulator-demo-pat"
 VIEWER_PAT = "emulator-viewer-pat"
@@ -121,7 +121,7 @@ def check_schema(instance, schema, path: str = "$") -> None:
     ``enum``, ``properties`` and ``items`` (what these schemas use).
     """
     if SPEC is None:
-        pytest.skip("vendor spec not available")
+        pytest.skip(vendor_spec.missing_spec_reason())
     if isinstance(schema, str):
         schema = {"$ref": f"#/components/schemas/{schema}"}
     try:
