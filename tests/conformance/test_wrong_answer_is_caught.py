@@ -27,11 +27,11 @@ FLIPS = [
      ("GET", "/orchestration/executables/tasks", None), "total"),
     ("task id of list items as a number", {"set_fields": {"items.*.executable": 42}, "path": "/tasks$", "method": "GET"},
      ("GET", "/orchestration/executables/tasks", None), "executable"),
-    ("pause flag of a task as a string", {"set_fields": {"taskPauseDetails.pause": "true"}, "method": "GET",
-                                         "path": f"/tasks/{PAUSED}$"},
+    ("pause flag of a task as a string",
+     {"set_fields": {"taskPauseDetails.pause": "true"}, "method": "GET", "path": f"/tasks/{PAUSED}$"},
      ("GET", f"/orchestration/executables/tasks/{PAUSED}", None), "pause"),
-    ("execution status outside its enum", {"set_fields": {"status": "RUNNING"}, "method": "GET",
-                                          "path": "/processing/executions/"},
+    ("execution status outside its enum",
+     {"set_fields": {"status": "RUNNING"}, "method": "GET", "path": "/processing/executions/"},
      ("GET", f"/processing/executions/{SAMPLE['executions'][0]['executionId']}", None), "status"),
 ]
 

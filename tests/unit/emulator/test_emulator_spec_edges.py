@@ -87,8 +87,8 @@ def test_environments_with_an_unparsable_query_match_nothing(api):
 def test_set_fields_fault_flips_a_field_of_the_next_answer_only(api):
     api.admin("POST", "faults", json={"set_fields": {"version": 7, "items.*.name": None}, "path": f"{TASK}$"})
     assert api.get(f"{TASKS}/{TASK}").json()["version"] == 7
-    assert api.get(f"{TASKS}/{TASK}").json()["version"] == next(t["version"] for t in SAMPLE["tasks"]
-                                                                  if t["id"] == TASK)
+    stored = next(t["version"] for t in SAMPLE["tasks"] if t["id"] == TASK)
+    assert api.get(f"{TASKS}/{TASK}").json()["version"] == stored
 
 
 def test_set_fields_fault_reaches_every_list_item_and_skips_error_answers(api):
