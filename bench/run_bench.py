@@ -44,6 +44,7 @@ WINDOW = "bench"
 MARKERS = {"role": "[maintenance-window:%s]" % WINDOW, "uri": "[maintenance-window:bench-uri]"}
 NO_LIMIT = 1000000
 """Client rate_limit used where no limit applies (requests per minute: never reached)."""
+SCENARIOS = ("emulator", "limited", "unlimited", "uri", "rss")
 TARGETS = {"limited_ratio_max": 1.15, "uri_ratio_min": 25.0, "rss_mb_max": 250.0}
 
 
@@ -51,7 +52,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--smoke", action="store_true",
                         help="tiny run for make test: 50 tasks, no latency, emulator, limited and uri (3 tasks timed), results to a temp dir")
-    parser.add_argument("--scenarios", default="emulator,limited,unlimited,uri,rss")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--latency-ms", type=int, default=50, help="emulator latency per request")
     parser.add_argument("--rate-limit", type=int, default=1800, help="requests/min of the emulator and the client")
@@ -68,6 +69,9 @@ def parse_args(argv=None):
         if args.scenarios == parser.get_default("scenarios"):
             args.scenarios = "emulator,limited,uri"
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    unknown = set(args.scenarios) - set(SCENARIOS)
+    if unknown or not args.scenarios:
+        parser.error("--scenarios takes a comma-separated list of %s, got %r" % (", ".join(SCENARIOS), ",".join(args.scenarios)))
     args.label = args.label or ("smoke" if args.smoke else "full")
     return args
 
@@ -116,7 +120,7 @@ def run_phases(emu, kind, workdir, args, count, client_rate, extra=None):
             variables = {"maintenance_window_phase": phase, "maintenance_window_id": WINDOW,
                          "maintenance_window_selectors": [{"environment": ENVIRONMENT}],
                          "maintenance_window_drain": args.drain, "talend_rate_limit": client_rate,
-                         "talend_max_workers": args.max_workers}
+                         "talend_max_workers": args.max_workers, "maintenance_window_report_dir": str(workdir / "reports")}
             playbook = ROLE_PLAYBOOK
         else:
             variables = dict(uri_loop_phase=phase, uri_loop_environment=ENVIRONMENT, **(extra or {}))
@@ -125,6 +129,7 @@ def run_phases(emu, kind, workdir, args, count, client_rate, extra=None):
                "-e", json.dumps(variables)]
         ansible_log = Path(str(stem) + ".ansible.log")
         result = run_measured(cmd, ansible_env(emu.url, workdir, ansible_log), Path(str(stem) + ".out"))
+        output = result.pop("log")
         spans = task_spans(ansible_log) if ansible_log.exists() else []
         result["slowest_tasks"] = sorted(spans, reverse=True)[:5]
         result["loop_s"] = sum(seconds for seconds, name in spans if name == URI_LOOP_TASK)
@@ -133,7 +138,7 @@ def run_phases(emu, kind, workdir, args, count, client_rate, extra=None):
         result.update(tasks=total, paused_with_marker=marked, paused=paused)
         if result["rc"] != 0:
             problems.append("%s %s: ansible-playbook rc=%s" % (kind, phase, result["rc"]))
-            print(Path(result["log"]).read_text(encoding="utf-8", errors="replace")[-3000:], file=sys.stderr)
+            print(Path(output).read_text(encoding="utf-8", errors="replace")[-3000:], file=sys.stderr)
         if phase == "pause" and marked != expected:
             problems.append("%s pause: %d of %d tasks carry the marker" % (kind, marked, expected))
         if phase == "resume" and paused != 0:
@@ -302,6 +307,21 @@ def markdown(report):
     return "\n".join(lines) + "\n"
 
 
+def write_report(args, results, results_dir):
+    """Floors, targets, the JSON and Markdown files (rewritten after each scenario); returns the report."""
+    add_floors(results, args)
+    report = {"label": args.label, "date": date.today().isoformat(), "parameters": {
+        k: getattr(args, k) for k in ("tasks", "latency_ms", "rate_limit", "max_workers", "rss_tasks", "uri_tasks", "drain")},
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "loadavg_end": [round(x, 2) for x in os.getloadavg()]},
+        "results": results}
+    report["targets"] = check_targets(results, args.smoke)
+    stem = results_dir / ("%s-%s" % (report["date"], args.label))
+    Path(str(stem) + ".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    Path(str(stem) + ".md").write_text(markdown(report), encoding="utf-8")
+    report["files"] = "%s.json and .md" % stem
+    return report
+
+
 def main(argv=None):
     args = parse_args(argv)
     if not (ROOT / ".build" / "collections" / "ansible_collections" / "talend_ops" / "cloud").exists():
@@ -312,34 +332,24 @@ def main(argv=None):
     results_dir.mkdir(parents=True, exist_ok=True)
     results = {}
     with tempfile.TemporaryDirectory(prefix="talend-bench-") as tmp:
-        workdir = Path(tmp)
         plan = {
-            "emulator": lambda: emulator_throughput(args, workdir),
-            "limited": lambda: role_or_uri("role", args, workdir, args.tasks, args.latency_ms, args.rate_limit, args.rate_limit),
-            "unlimited": lambda: role_or_uri("role", args, workdir, args.tasks, args.latency_ms, 0, NO_LIMIT),
-            "uri": lambda: role_or_uri("uri", args, workdir, args.tasks, args.latency_ms, 0, NO_LIMIT,
-                                       {"uri_loop_limit": args.uri_tasks} if args.uri_tasks else None),
-            "rss": lambda: role_or_uri("role", args, workdir, args.rss_tasks, args.latency_ms, 0, NO_LIMIT),
+            "emulator": lambda wd: emulator_throughput(args, wd),
+            "limited": lambda wd: role_or_uri("role", args, wd, args.tasks, args.latency_ms, args.rate_limit, args.rate_limit),
+            "unlimited": lambda wd: role_or_uri("role", args, wd, args.tasks, args.latency_ms, 0, NO_LIMIT),
+            "uri": lambda wd: role_or_uri("uri", args, wd, args.tasks, args.latency_ms, 0, NO_LIMIT,
+                                          {"uri_loop_limit": args.uri_tasks} if args.uri_tasks else None),
+            "rss": lambda wd: role_or_uri("role", args, wd, args.rss_tasks, args.latency_ms, 0, NO_LIMIT),
         }
         for name in args.scenarios:
             print("run_bench: %s ..." % name, flush=True)
-            results[name] = plan[name]()
+            workdir = Path(tmp) / name
+            workdir.mkdir()
+            results[name] = plan[name](workdir)
             for problem in results[name].get("problems", []):
                 print("run_bench: PROBLEM: %s" % problem, file=sys.stderr)
-        for run in results.values():
-            for measure in run.get("phases", {}).values():
-                measure.pop("log", None)
-    add_floors(results, args)
-    report = {"label": args.label, "date": date.today().isoformat(), "parameters": {
-        k: getattr(args, k) for k in ("tasks", "latency_ms", "rate_limit", "max_workers", "rss_tasks", "uri_tasks", "drain")},
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "loadavg_end": list(os.getloadavg())},
-        "results": results}
-    report["targets"] = check_targets(results, args.smoke)
-    stem = results_dir / ("%s-%s" % (report["date"], args.label))
-    Path(str(stem) + ".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    Path(str(stem) + ".md").write_text(markdown(report), encoding="utf-8")
+            report = write_report(args, results, results_dir)
     print(markdown(report))
-    print("run_bench: results in %s.json and .md" % stem)
+    print("run_bench: results in %s" % report["files"])
     if any(run.get("problems") for run in results.values()):
         return 1
     if args.enforce_targets and not all(t["met"] for t in report["targets"].values()):
