@@ -65,17 +65,20 @@ def awx_window(emulator_server, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for name in [k for k in os.environ if k.startswith("TALEND_")]:
             patch.delenv(name)
-        job_id = 4200
+        job_id, artifacts = 4200, {}
         for node in workflow_success_path(workflow):
             if node["unified_job_template"]["type"] == "workflow_approval":
                 emulator.admin("POST", "clock", json={"advance_seconds": 4 * 3600})  # the maintenance, then approval
                 continue
             job_id += 1
             template = job_template(node["unified_job_template"]["name"])
-            extra_vars = job_extra_vars(template, workflow_vars, job_id)
+            # AWX hands a node the set_stats artifacts of the jobs before it; the workflow's variables win.
+            extra_vars = job_extra_vars(template, dict(artifacts, **workflow_vars), job_id)
             job_dir = jobs_dir / ("job-%d" % job_id)
             record[extra_vars["maintenance_window_phase"]] = run_job(job_dir, job_id, template, extra_vars, env)
             record["states"].append(pause_states(emulator))
+            artifacts.update(record[extra_vars["maintenance_window_phase"]].stats().get("artifact_data") or {})
+            record.setdefault("extra_vars", []).append(extra_vars)
     issued = list(emulator_server.runtime.credentials._issued)  # pylint: disable=protected-access
     record.update(jobs_dir=jobs_dir, injected=env, issued=issued,
                   secrets=dict({"client secret": secret,
@@ -141,6 +144,13 @@ def test_resume_job_brings_back_exactly_what_the_pause_job_paused(awx_window):
             wrong[item_id] = (state, after[item_id])
     assert not wrong, wrong
     assert sum(1 for s in before.values() if s[0]) >= 3, "the sample must hold tasks paused by others"
+
+
+def test_pause_job_hands_the_window_id_to_the_resume_job_through_workflow_artifacts(awx_window):
+    artifacts = awx_window["pause"].stats().get("artifact_data") or {}
+    assert artifacts.get("maintenance_window_id") == WINDOW_ID
+    assert awx_window["extra_vars"][1]["maintenance_window_id"] == WINDOW_ID
+    assert awx_window["extra_vars"][1]["maintenance_window_phase"] == "resume"
 
 
 def test_resume_job_used_a_token_of_its_own_hours_after_the_pause(awx_window):
