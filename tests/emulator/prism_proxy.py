@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRISM_BIN = ROOT / "tests" / "node_modules" / ".bin" / "prism"
 INSTALL_HINT = "run `make node-deps` (npm ci --prefix tests) to install Prism 5.14.2 from tests/package-lock.json"
 E2E_ENV_VAR = "TMC_E2E_VIA_PRISM"
+LOG_DIR_ENV_VAR = "TMC_PRISM_LOG_DIR"  # where the e2e run keeps Prism's log (default: a new temporary folder)
 
 _REQUEST = re.compile(r"\[HTTP SERVER\] (\w+) (\S+) .*Request received")
 _TERMINATED = re.compile(r"\[HTTP SERVER\] (\w+) (\S+) .*Request terminated with error: (.*)$")
@@ -161,6 +162,11 @@ class PrismProxy:
                 found.append(f"{current}: Violation: {violation.group(1)}")
         return found
 
+    def requests_seen(self, since: int = 0) -> list[str]:
+        """``"METHOD /path"`` of every request Prism received since ``since``, in order."""
+        return [f"{m.group(1).upper()} {m.group(2)}" for m in map(_REQUEST.search, self.log_text()[since:].splitlines())
+                if m]
+
     def assert_no_violations(self, since: int = 0) -> None:
         """Wait for the log to settle, then check it.
 
@@ -177,6 +183,8 @@ class PrismProxy:
 def e2e_prism(spec: Path | None) -> PrismProxy | None:
     """The Prism proxy for end-to-end tests when ``TMC_E2E_VIA_PRISM=1``, else ``None``.
 
+    Its log goes to ``$TMC_PRISM_LOG_DIR/prism.log`` when that is set.
+
     Not started yet: its :attr:`~PrismProxy.url` is fixed so that the emulator can be
     started with ``audience=[proxy.url]`` (Prism forwards with the upstream's ``Host``,
     so the token audience a client sends is the proxy URL).
@@ -188,7 +196,7 @@ def e2e_prism(spec: Path | None) -> PrismProxy | None:
         return None
     if spec is None:
         raise PrismError(f"{E2E_ENV_VAR}=1 but the vendor spec is missing")
-    return PrismProxy(spec)
+    return PrismProxy(spec, log_dir=os.environ.get(LOG_DIR_ENV_VAR) or None)
 
 
 def start_emulator_for_e2e(start_in_thread, proxy: PrismProxy | None, **kwargs):
