@@ -81,14 +81,14 @@ class Emulator:
 
 
 @pytest.fixture(scope="module")
-def prism_front():
+def prism_front(tmp_path_factory):
     """``(emulator, prism)``: a fresh emulator with Prism's validating proxy in front of it.
 
     The emulator accepts the proxy URL as token audience (Prism forwards with the
     upstream's ``Host``).
     """
     spec = require_spec()
-    prism = PrismProxy(spec)
+    prism = PrismProxy(spec, log_dir=tmp_path_factory.mktemp("prism"))
     handle = start_in_thread(audience=[prism.url])
     try:
         prism.start(handle.url)

@@ -253,3 +253,18 @@ def test_prism_finds_request_and_answer_within_the_vendor_spec(prism_front, case
     assert "problem+json" not in resp.headers.get("Content-Type", ""), resp.text
     assert resp.status_code == case.status, (resp.status_code, resp.text)
     prism.assert_no_violations(mark)
+
+
+def test_prism_log_holds_no_token_and_no_secret(prism_front):
+    emulator, prism = prism_front
+    emulator.admin("POST", "reset")
+    token = requests.post(prism.url + "/security/oauth/token", auth=(BOT["id"], BOT["secret"]), timeout=30,
+                          json={"audience": prism.url, "grant_type": "client_credentials"}).json()["access_token"]
+    for bearer in (token, DEMO_PAT):
+        assert requests.get(prism.url + "/orchestration/environments", headers=client_headers(bearer),
+                            timeout=30).status_code == 200
+    prism.settle()
+    log = prism.log_text()
+    assert "/orchestration/environments" in log
+    for secret in (token, DEMO_PAT, BOT["secret"], "Bearer", "Basic"):
+        assert secret not in log
