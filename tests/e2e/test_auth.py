@@ -220,7 +220,6 @@ def test_no_secret_token_or_basic_header_in_vvv_output_or_results(emulator, emul
     assert not leaks_in(texts, values)
 
 
-@pytest.mark.xfail(reason="maintenance_window does not write its report files yet (maintenance_window_report_dir)")
 def test_window_report_files_hold_no_secret_and_no_token(emulator, emulator_server, ansible_env, tmp_path):
     client_id, secret = service_account()
     reports = tmp_path / "reports"
