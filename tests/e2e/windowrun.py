@@ -23,9 +23,13 @@ def window_vars(window_id, phase, reports, selectors=(PRODUCTION,), **extra):
                  "maintenance_window_report_dir": str(reports)}, **extra)
 
 
-def run_phase(env, window_id, phase, reports, check=True, **extra):
-    """Run one phase with ``playbooks/maintenance.yml``; returns the ``CompletedProcess``."""
-    return run_playbook(env, MAINTENANCE, window_vars(window_id, phase, reports, **extra), check=check)
+def run_phase(env, window_id, phase, reports, check=True, cli_args=(), **extra):
+    """Run one phase with ``playbooks/maintenance.yml``; returns the ``CompletedProcess``.
+
+    :param cli_args: more ansible-playbook arguments, e.g. ``("--check",)``.
+    :param extra: more variables for :func:`window_vars` (``selectors``, role variables).
+    """
+    return run_playbook(env, MAINTENANCE, window_vars(window_id, phase, reports, **extra), *cli_args, check=check)
 
 
 def report(reports, window_id) -> dict:
