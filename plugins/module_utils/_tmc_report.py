@@ -244,8 +244,8 @@ def render_markdown(document) -> str:
     for number, run in enumerate(document["runs"], 1):
         cells = ["%(paused)d / %(held)d / %(left_alone)d / %(resumed)d / %(failed)d" % run["counts"][k]
                  for k in ("tasks", "plans")]
-        lines.append("| %d | %s | %s | %s | %s | %s | %s |" % (number, run["phase"], run["started"], run["finished"],
-                                                              run["outcome"], cells[0], cells[1]))
+        row = (number, run["phase"], run["started"], run["finished"], run["outcome"], cells[0], cells[1])
+        lines.append("| %d | %s | %s | %s | %s | %s | %s |" % row)
     last = document["runs"][-1]
     problems = [(k[:-1], r) for k in ("tasks", "plans") for r in last[k] if r["result"] in (FAILED, NOT_ATTEMPTED)]
     if last.get("error") or problems:

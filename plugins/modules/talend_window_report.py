@@ -35,6 +35,7 @@ attributes:
     support: none
   action_group:
     support: none
+    membership: []
     details: Takes no connection option, so it is not in C(group/talend_ops.cloud.talend).
 options:
   path:

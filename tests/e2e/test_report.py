@@ -22,8 +22,8 @@ def custom_stats(stdout) -> dict:
     return json.loads(match.group(1))
 
 
-def test_pause_and_resume_report_every_task_and_hand_the_window_id_to_the_resume_job(emulator, ansible_env,
-                                                                                      tmp_path):
+def test_pause_and_resume_report_every_task_and_hand_the_window_id_to_the_resume_job(
+        emulator, ansible_env, tmp_path):
     env = dict(ansible_env, ANSIBLE_SHOW_CUSTOM_STATS="true")
     reports = tmp_path / "reports"
     before = snapshot(emulator)
@@ -82,4 +82,3 @@ def test_check_mode_writes_no_report_and_sends_no_write(emulator, ansible_env, t
     assert "would pause" in out
     assert not reports.exists()
     assert not [r for r in emulator.requests_log()["byRoute"] if r.startswith("PUT")]
-
