@@ -58,6 +58,7 @@ def installed(tmp_path_factory):
         "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
         "ANSIBLE_HOME": str(base / "ansible-home"),
         "ANSIBLE_LOCAL_TEMP": str(base / "ansible-local"),
+        "XDG_STATE_HOME": str(base / "state"),  # the role's default report directory lives below it
         "ANSIBLE_NOCOLOR": "true",
         "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
         "PATH": str(BIN) + os.pathsep + os.environ.get("PATH", ""),
