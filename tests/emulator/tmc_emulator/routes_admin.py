@@ -132,7 +132,7 @@ def requests_log():
     """GET counters plus the last ``?last=N`` (default 100) entries; DELETE zeroes them."""
     rt = runtime()
     if request.method == "DELETE":
-        rt.requests.clear()
+        rt.requests.clear(rt.config["request_log_size"])  # a request_log_size set since takes effect here
     last = parse_int(request.args.get("last"), "last", minimum=0)
     return jsonify(rt.requests.summary(100 if last is None else last))
 

@@ -144,3 +144,11 @@ def test_generate_10000_tasks_quickly_and_deterministically(api):
     again = api.admin("POST", "tasks/generate", json={"count": 10_000, "workspace_id": ws_id("Data Platform"),
                                                       "paused_every": 50})
     assert (again["first_id"], again["last_id"]) == (first["first_id"], first["last_id"])
+
+
+def test_request_log_size_set_by_config_applies_from_the_next_delete(api):
+    api.admin("POST", "config", json={"request_log_size": 3})
+    api.admin("DELETE", "requests")
+    for dummy in range(5):
+        api.get("/orchestration/environments")
+    assert len(api.admin("GET", "requests?last=100")["entries"]) == 3
