@@ -96,6 +96,19 @@ def request_stats(log, latency_ms=0.0):
     return {"max_in_any_60s": in_window, "busiest_second": in_second, "server_ms_mean": round(server_ms, 2)}
 
 
+def api_span(log, start_epoch, end_epoch):
+    """Requests of the emulator's log that arrived between two epoch times (one ansible-playbook run).
+
+    :returns: dict ``requests`` (accepted and refused), ``puts`` (pause/resume requests) and
+        ``put_span_s``: seconds from the first pause/resume request to the last one, the bulk
+        part of the run, which the API's pace bounds (the rest is Ansible and the selection).
+    """
+    inside = [e for e in log.get("entries", []) if start_epoch * 1000.0 <= e["emulatorTimeMs"] <= end_epoch * 1000.0]
+    puts = sorted(e["emulatorTimeMs"] - e["durationMs"] for e in inside if e["method"] == "PUT")
+    span = (puts[-1] - puts[0]) / 1000.0 if puts else 0.0
+    return {"requests": len(inside), "puts": len(puts), "put_span_s": round(span, 2)}
+
+
 class TreeSampler(threading.Thread):
     """Samples the summed RSS and PSS of a process and all its descendants until stopped."""
 
@@ -106,6 +119,7 @@ class TreeSampler(threading.Thread):
         self.peak_rss_sum = 0
         self.peak_pss_sum = 0
         self.peak_processes = 0
+        self.peak_by_kind = {}
         self._stop_event = threading.Event()
         self._full = {}
 
@@ -126,17 +140,26 @@ class TreeSampler(threading.Thread):
                 if self._full.get(proc.pid, True):
                     try:
                         info = proc.memory_full_info()
-                        rss, pss = rss + info.rss, pss + getattr(info, "pss", info.rss)
-                        continue
+                        one_rss, one_pss = info.rss, getattr(info, "pss", info.rss)
                     except psutil.AccessDenied:
                         self._full[proc.pid] = False
-                rss_only = proc.memory_info().rss
-                rss, pss = rss + rss_only, pss + rss_only
+                        one_rss = one_pss = proc.memory_info().rss
+                else:
+                    one_rss = one_pss = proc.memory_info().rss
+                kind = self._kind(proc)
             except psutil.Error:
                 continue
+            rss, pss = rss + one_rss, pss + one_pss
+            self.peak_by_kind[kind] = max(self.peak_by_kind.get(kind, 0), one_rss)
         self.peak_rss_sum = max(self.peak_rss_sum, rss)
         self.peak_pss_sum = max(self.peak_pss_sum, pss)
         self.peak_processes = max(self.peak_processes, len(procs))
+
+    def _kind(self, proc):
+        """``main`` (ansible-playbook), ``worker`` (its forks) or ``module`` (anything deeper)."""
+        if proc.pid == self.root.pid:
+            return "main"
+        return "worker" if proc.ppid() == self.root.pid else "module"
 
     def stop(self):
         """Stop sampling and wait for the thread."""
@@ -186,6 +209,7 @@ def run_measured(cmd, env, log_path, timeout=3600):
         "peak_rss_sum_mb": round(sampler.peak_rss_sum / MB, 1),
         "peak_pss_sum_mb": round(sampler.peak_pss_sum / MB, 1),
         "peak_processes": sampler.peak_processes,
+        "peak_rss_by_process_mb": {k: round(v / MB, 1) for k, v in sorted(sampler.peak_by_kind.items())},
         "log": str(log_path),
     }
 

@@ -22,6 +22,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import requests
 
-from benchtools import ROOT, Emulator, machine_load, request_stats, run_measured, task_spans
+from benchtools import ROOT, Emulator, api_span, machine_load, request_stats, run_measured, task_spans
 
 DATA = ROOT / "bench" / "data" / "bench.json"
 URI_PLAYBOOK = ROOT / "bench" / "playbooks" / "uri_loop.yml"
@@ -128,10 +129,13 @@ def run_phases(emu, kind, workdir, args, count, client_rate, extra=None):
         cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", str(playbook),
                "-e", json.dumps(variables)]
         ansible_log = Path(str(stem) + ".ansible.log")
+        started = time.time()
         result = run_measured(cmd, ansible_env(emu.url, workdir, ansible_log), Path(str(stem) + ".out"))
+        result["epoch_span"] = (started, time.time())
         output = result.pop("log")
         spans = task_spans(ansible_log) if ansible_log.exists() else []
         result["slowest_tasks"] = sorted(spans, reverse=True)[:5]
+        result["task_seconds"] = spans
         result["loop_s"] = sum(seconds for seconds, name in spans if name == URI_LOOP_TASK)
         total, marked, paused = paused_count(emu, MARKERS[kind])
         expected = (extra or {}).get("uri_loop_limit") or total
@@ -157,6 +161,8 @@ def role_or_uri(kind, args, workdir, count, latency_ms, emulator_limit, client_r
         wall = time.perf_counter() - started
         emulator_cpu = emu.cpu_seconds() - cpu_before
         log = emu.admin("GET", "requests?last=%d" % (4 * count + 1000))
+    for measure in phases.values():
+        measure.update(api_span(log, *measure.pop("epoch_span")))
     sent, limited = log["total"], log["rateLimited"]
     return {
         "tasks": count, "latency_ms": latency_ms, "emulator_rate_limit": emulator_limit, "client_rate_limit": client_rate,
@@ -217,8 +223,14 @@ def emulator_throughput(args, workdir):
 def add_floors(results, args):
     """Floors and ratios (in place). Rate-limited floor: requests needed / rate limit; otherwise
     requests x latency / max_workers. Requests needed = those the emulator accepted (429s excluded)."""
+    for run in results.values():
+        if "phases" in run:
+            run["put_span_s"] = round(sum(p.get("put_span_s", 0.0) for p in run["phases"].values()), 2)
     limited = results.get("limited")
     if limited:
+        gaps = sum(max(p.get("puts", 0) - 1, 0) for p in limited["phases"].values())  # N requests: N - 1 intervals
+        if gaps:
+            limited["put_span_ratio_to_put_floor"] = round(limited["put_span_s"] / (gaps * 60.0 / limited["client_rate_limit"]), 3)
         limited["floor_s"] = round(limited["requests_accepted"] * 60.0 / limited["client_rate_limit"], 2)
         limited["floor_pauses_only_s"] = round(2 * limited["tasks"] * 60.0 / limited["client_rate_limit"], 2)
         limited["ratio_to_floor"] = round(limited["wall_s"] / limited["floor_s"], 3)
@@ -275,8 +287,9 @@ def markdown(report):
     """The results as a Markdown page."""
     lines = ["# Benchmark %s (%s)" % (report["label"], report["date"]), "",
              "Parameters: `%s`" % json.dumps(report["parameters"]), "",
-             "| scenario | tasks | wall s | floor s | wall/floor | requests | 429s | peak RSS tree MB (PSS) | largest process MB |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| scenario | tasks | wall s | PUT span s | floor s | wall/floor | requests | 429s | max in 60 s "
+             "| peak RSS tree MB (PSS) | largest process MB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in ("limited", "unlimited", "uri", "rss"):
         run = report["results"].get(name)
         if not run:
@@ -284,9 +297,16 @@ def markdown(report):
         wall = run.get("wall_s_for_all_tasks", run["wall_s"])
         reqs = run.get("requests_for_all_tasks", run["requests_sent"])
         scaled = " (timed on %d, scaled)" % run["tasks_timed"] if run.get("scaled") else ""
-        lines.append("| %s | %d | %s%s | %s | %s | %s | %d | %s (%s) | %s |" % (
-            name, run["tasks"], wall, scaled, run.get("floor_s", "-"), run.get("ratio_to_floor", "-"), reqs,
-            run["requests_429"], run["peak_rss_sum_mb"], run["peak_pss_sum_mb"], run["maxrss_single_mb"]))
+        lines.append("| %s | %d | %s%s | %s | %s | %s | %s | %d | %s | %s (%s) | %s |" % (
+            name, run["tasks"], wall, scaled, run.get("put_span_s", "-"), run.get("floor_s", "-"), run.get("ratio_to_floor", "-"),
+            reqs, run["requests_429"], run["emulator"]["max_in_any_60s"], run["peak_rss_sum_mb"], run["peak_pss_sum_mb"],
+            run["maxrss_single_mb"]))
+    limited = report["results"].get("limited")
+    if limited and "put_span_ratio_to_put_floor" in limited:
+        lines += ["", "limited: the pause/resume requests alone ran at %s x their floor (PUT span %s s for %d PUTs at %d/min); "
+                  "the rest of the wall time is Ansible and the selection." % (
+                      limited["put_span_ratio_to_put_floor"], limited["put_span_s"],
+                      sum(p.get("puts", 0) for p in limited["phases"].values()), limited["client_rate_limit"])]
     emulator = report["results"].get("emulator")
     if emulator:
         lines += ["", "Emulator alone, zero latency: one keep-alive client %s req/s; 2 processes x 8 threads %s req/s "
@@ -300,11 +320,24 @@ def markdown(report):
     for name, run in report["results"].items():
         for phase, measure in run.get("phases", {}).items():
             slow = "; ".join("%s s %s" % (s, t) for s, t in measure["slowest_tasks"][:3])
-            lines.append("- %s %s: %s s, CPU %s s. %s" % (name, phase, measure["wall_s"], measure["cpu_s"], slow))
+            lines.append("- %s %s: %s s (%s pause/resume requests from first to last: %s s), CPU %s s, peak RSS by process %s MB. %s" % (
+                name, phase, measure["wall_s"], measure.get("puts"), measure.get("put_span_s"), measure["cpu_s"],
+                measure.get("peak_rss_by_process_mb"), slow))
     lines += ["", "Machine: %s" % json.dumps(report["machine"]), ""]
     for name, run in report["results"].items():
         lines.append("- load before %s: %s" % (name, json.dumps(run["load_before"])))
     return "\n".join(lines) + "\n"
+
+
+def code_version():
+    """Commit of the tree measured, and the files of plugins/ and roles/ that differ from it (other work in progress)."""
+    def git(*argv):
+        out = subprocess.run(["git", *argv], cwd=str(ROOT), capture_output=True, text=True, check=False)
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    changed = git("status", "--porcelain", "--", "plugins", "roles", "playbooks")
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted_in_plugins_roles_playbooks": changed.splitlines() if changed else []}
 
 
 def write_report(args, results, results_dir):
@@ -313,6 +346,7 @@ def write_report(args, results, results_dir):
     report = {"label": args.label, "date": date.today().isoformat(), "parameters": {
         k: getattr(args, k) for k in ("tasks", "latency_ms", "rate_limit", "max_workers", "rss_tasks", "uri_tasks", "drain")},
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "loadavg_end": [round(x, 2) for x in os.getloadavg()]},
+        "code": code_version(),
         "results": results}
     report["targets"] = check_targets(results, args.smoke)
     stem = results_dir / ("%s-%s" % (report["date"], args.label))
