@@ -74,6 +74,10 @@ options:
       - Requests per minute this client may send. The vendor allows 1800 per minute per
         source IP for Orchestration and Processing; the default stays below that.
       - Any positive integer; proxies and emulators may allow more.
+      - Requests are spaced evenly, never in bursts, retries included; a 429 answer makes every
+        concurrent request of the module run wait (C(Retry-After) when the API sends it).
+        The limit holds per module run; module runs at the same time from one source IP share the
+        vendor's budget, so give each a part of it.
       - If not set, the value of the E(TALEND_RATE_LIMIT) environment variable is used, then V(1500).
     type: int
   max_workers:
