@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ipaddress
+from concurrent.futures import ThreadPoolExecutor
 import re
 import threading
 import time
@@ -239,6 +240,24 @@ class TalendClient:
             total = page.get("total")
             if not items or (total is not None and offset >= total) or (total is None and len(items) < page_size):
                 return
+
+
+def map_concurrently(client, function, values) -> list:
+    """``[function(v) for v in values]`` on up to ``client.max_workers`` threads, results in input order.
+
+    The one place bulk work fans out; every call still goes through the client's rate limiter.
+
+    :param client: a :class:`TalendClient` (its ``max_workers`` bounds the threads).
+    :param function: callable taking one value.
+    :param values: iterable of values.
+    :raises: the first exception a call raised.
+    """
+    values = list(values)
+    workers = max(1, min(client.max_workers, len(values)))
+    if workers == 1:
+        return [function(v) for v in values]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, values))
 
 
 def tmc_argument_spec() -> dict:

@@ -15,9 +15,9 @@ missing from the lists on live tenants: an empty answer is evidence, not proof.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import map_concurrently
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendConfigError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import ID_RE
 
@@ -149,7 +149,7 @@ def list_executions(client, task_ids=None, environment_id=None, workspace_id=Non
         def read_task(task_id):
             return [item for status in statuses
                     for item in client.iter_pages("GET", task_executions_path(task_id), dict(base, status=status))]
-        items = [item for chunk in _map(client, read_task, task_ids) for item in chunk]
+        items = [item for chunk in map_concurrently(client, read_task, task_ids) for item in chunk]
     else:
         items = [item for status in statuses
                  for item in client.iter_pages("GET", TASK_EXECUTIONS_PATH, dict(base, status=status))]
@@ -194,7 +194,7 @@ def stop_executions(client, execution_ids, check_mode=False):
                                           "EXECUTE role on the task's workspace.", host=exc.host)
             return None, dict(exc.as_dict(), execution_id=execution_id)
 
-    outcomes = _map(client, one, execution_ids)
+    outcomes = map_concurrently(client, one, execution_ids)
     return ([e for e, _f in outcomes if e is not None], [f for _e, f in outcomes if f is not None])
 
 
@@ -215,12 +215,3 @@ def _stop_one(client, execution_id, check_mode):
             raise
         return dict(entry, changed=False, message="ended (status %s) before the stop" % after["status"])
     return dict(entry, changed=True, message="stop requested")
-
-
-def _map(client, function, values) -> list:
-    values = list(values)
-    workers = max(1, min(client.max_workers, len(values)))
-    if workers == 1:
-        return [function(v) for v in values]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, values))

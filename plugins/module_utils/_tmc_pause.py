@@ -10,8 +10,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import map_concurrently
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import pause_state
 
@@ -56,12 +55,7 @@ def set_pause_states(client, kind, ids, paused, pause_context=None, check_mode=F
                                      host=exc.host)
             return None, dict(exc.as_dict(), id=executable_id)
 
-    workers = max(1, min(client.max_workers, len(ids)))
-    if workers == 1:
-        outcomes = [one(i) for i in ids]
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(one, ids))
+    outcomes = map_concurrently(client, one, ids)
     entries = [entry for entry, _failure in outcomes if entry is not None]
     failures = [failure for _entry, failure in outcomes if failure is not None]
     return entries, failures

@@ -10,8 +10,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import map_concurrently
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, pause_state
 
@@ -98,16 +97,3 @@ def read_plans(client, plan_ids) -> list:
                                  host=exc.host) from None
 
     return map_concurrently(client, one, plan_ids)
-
-
-def map_concurrently(client, function, values) -> list:
-    """``[function(v) for v in values]`` on up to ``client.max_workers`` threads, results in order.
-
-    :raises: the first exception a call raised.
-    """
-    values = list(values)
-    workers = max(1, min(client.max_workers, len(values)))
-    if workers == 1:
-        return [function(v) for v in values]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, values))

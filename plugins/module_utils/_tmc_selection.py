@@ -10,12 +10,12 @@
 
 from __future__ import annotations
 
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import map_concurrently
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendConfigError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import TASK, pause_state
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_plans import (
     chart_task_ids,
     list_plans,
-    map_concurrently,
     plan_summary,
     read_plans,
 )
