@@ -87,6 +87,7 @@ def ansible_env(url, workdir, log_path):
         "ANSIBLE_HOME": str(workdir / "ansible-home"),
         "ANSIBLE_NOCOLOR": "true",
         "ANSIBLE_LOG_PATH": str(log_path),
+        "XDG_CACHE_HOME": str(workdir / "xdg-cache"),  # the modules' shared request window: one per run
         "TALEND_API_URL": url,
         "TALEND_TOKEN": PAT,
         "PATH": str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),

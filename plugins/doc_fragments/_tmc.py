@@ -74,10 +74,18 @@ options:
       - Requests per minute this client may send. The vendor allows 1800 per minute per
         source IP for Orchestration and Processing; the default stays below that.
       - Any positive integer; proxies and emulators may allow more.
-      - Requests are spaced evenly, never in bursts, retries included; a 429 answer makes every
-        concurrent request of the module run wait (C(Retry-After) when the API sends it).
-        The limit holds per module run; module runs at the same time from one source IP share the
-        vendor's budget, so give each a part of it.
+      - The limit holds for every module run of this user on this controller together, retries
+        included. Each request waits until fewer than O(rate_limit) requests to the same API host
+        started in the last 60.5 seconds (60 s and a margin). They are counted in a small file of
+        counts (no token, no URL) under C($XDG_CACHE_HOME/talend_ops_cloud) (else
+        C(~/.cache/talend_ops_cloud)), so a run after a quiet minute goes at the speed of
+        O(max_workers) and a long one settles at O(rate_limit).
+      - Requests are spaced evenly instead (one every 60.5 s / O(rate_limit), never a burst) when
+        that directory cannot be used (with a warning), and for the rest of the run after a 429
+        answer, which also makes every concurrent request of the module run wait
+        (C(Retry-After) when the API sends it).
+      - Other controllers, or other users, behind the same source IP share the vendor's budget
+        too, so give each a part of it.
       - If not set, the value of the E(TALEND_RATE_LIMIT) environment variable is used, then V(1500).
     type: int
   max_workers:

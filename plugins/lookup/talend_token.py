@@ -141,7 +141,7 @@ class LookupModule(LookupBase):
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib("requests"))
         try:
-            client = client_from_options(OptionAdapter.from_plugin(self), warn=display.warning)
+            client = client_from_options(OptionAdapter.from_plugin(self), warn=display.warning, share_window=False)
         except TalendError as exc:
             raise AnsibleLookupError(str(exc)) from None
         try:

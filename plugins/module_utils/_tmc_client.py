@@ -36,10 +36,14 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors impor
     TalendConfigError,
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit import (
+    DEFAULT_MARGIN_SECONDS,
     DEFAULT_RATE_LIMIT,
+    WINDOW_SECONDS,
     RateLimiter,
     backoff_delay,
 )
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratewindow import SharedRequestWindow
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_token_cache import default_cache_dir
 
 API_VERSION = "2021-03"
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)?")
@@ -105,10 +109,14 @@ class TalendClient:
     :param rate_limit: requests per minute (int >= 1).
     :param max_workers: concurrent requests in bulk work (int >= 1); sizes the connection pool.
     :param sleep: sleep function in seconds (tests pass a fake one).
+    :param window_dir: directory where this controller's processes count the requests they sent to
+        ``base_url`` in the last minute (see ``_tmc_ratewindow``): requests then start as soon as
+        that count allows. None, or a directory that cannot be used (the reason is in
+        ``self.limiter.window_error``): requests are spaced evenly at ``rate_limit``.
     """
 
     def __init__(self, base_url, auth, validate_certs=True, ca_path=None, timeout=30.0, retries=5,
-                 rate_limit=DEFAULT_RATE_LIMIT, max_workers=8, sleep=time.sleep):
+                 rate_limit=DEFAULT_RATE_LIMIT, max_workers=8, sleep=time.sleep, window_dir=None):
         if retries is None or retries < 0:
             raise TalendConfigError("retries must be 0 or more, got %r" % (retries,))
         if max_workers is None or max_workers < 1:
@@ -121,7 +129,7 @@ class TalendClient:
         self.timeout = timeout
         self.retries = retries
         self.max_workers = max_workers
-        self.limiter = RateLimiter(rate_limit, sleep=sleep)
+        self.limiter = _limiter(rate_limit, sleep, window_dir, base_url)
         self._sleep = sleep
         self.request_count = 0
         self._count_lock = threading.Lock()
@@ -242,6 +250,22 @@ class TalendClient:
                 return
 
 
+def _limiter(rate_limit, sleep, window_dir, base_url) -> RateLimiter:
+    """A :class:`RateLimiter` counting in a window shared through ``window_dir``, or a paced one."""
+    if not isinstance(rate_limit, int) or isinstance(rate_limit, bool) or rate_limit < 1:
+        raise TalendConfigError("rate_limit must be a positive integer (requests per minute), got %r" % (rate_limit,))
+    if window_dir is None:
+        return RateLimiter(rate_limit, sleep=sleep)
+    seconds = WINDOW_SECONDS + DEFAULT_MARGIN_SECONDS
+    try:
+        window = SharedRequestWindow(rate_limit, seconds, window_dir, base_url)
+    except OSError as exc:
+        limiter = RateLimiter(rate_limit, sleep=sleep)
+        limiter.window_error = "%s: %s" % (exc.filename or window_dir, exc.strerror or exc)
+        return limiter
+    return RateLimiter(rate_limit, sleep=sleep, window=window)
+
+
 def map_concurrently(client, function, values) -> list:
     """``[function(v) for v in values]`` on up to ``client.max_workers`` threads, results in input order.
 
@@ -279,13 +303,16 @@ def tmc_argument_spec() -> dict:
     )
 
 
-def client_from_options(options, warn=None) -> TalendClient:
+def client_from_options(options, warn=None, share_window=True) -> TalendClient:
     """Build a :class:`TalendClient` from connection options (module params or lookup options).
 
     ``token`` beats ``client_id``/``client_secret`` (see ``_tmc_auth.auth_from_options``). Nothing is sent here.
 
     :param options: mapping with the keys of :func:`tmc_argument_spec`, or a ``_tmc_auth.OptionAdapter``.
-    :param warn: ``warn(text)`` for non-fatal problems (token cache), or None.
+    :param warn: ``warn(text)`` for non-fatal problems (token cache, request window), or None.
+    :param share_window: count requests in the window shared by this user's processes, under
+        ``$XDG_CACHE_HOME/talend_ops_cloud`` (modules); False for a client that sends a request or
+        two and must write no file (the lookup): its requests are spaced evenly.
     :raises TalendConfigError: no credentials, bad URL/region, or bad numbers.
     """
     options = OptionAdapter.wrap(options)
@@ -293,7 +320,7 @@ def client_from_options(options, warn=None) -> TalendClient:
     auth = auth_from_options(options, base_url, warn=warn)
     validate_certs = options.get("validate_certs")
     rate_limit = options.get("rate_limit")
-    return TalendClient(
+    client = TalendClient(
         base_url,
         auth,
         validate_certs=True if validate_certs is None else validate_certs,
@@ -302,7 +329,12 @@ def client_from_options(options, warn=None) -> TalendClient:
         retries=5 if options.get("retries") is None else options["retries"],
         rate_limit=DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit,
         max_workers=options.get("max_workers") or 8,
+        window_dir=default_cache_dir() if share_window else None,
     )
+    if client.limiter.window_error and warn is not None:
+        warn("Requests are spaced evenly at rate_limit per minute: this run cannot share its request count "
+             "with the other runs of this controller (%s)." % client.limiter.window_error)
+    return client
 
 
 def client_from_module(module) -> TalendClient:
@@ -312,6 +344,6 @@ def client_from_module(module) -> TalendClient:
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
     try:
-        return client_from_options(module.params)
+        return client_from_options(module.params, warn=module.warn)
     except TalendConfigError as exc:
         module.fail_json(msg=str(exc))

@@ -31,35 +31,50 @@ RETRY_AFTER_CAP_SECONDS = 120.0
 
 
 class RateLimiter:
-    """Spaces request starts evenly: one every ``(60 s + margin) / per_minute``.
+    """Keeps request starts within ``per_minute`` in any 60 s (+ ``margin``) window.
 
-    Even spacing keeps every 60 s window, wherever it starts, at ``per_minute`` requests
-    or fewer (the measure of a sliding-window server such as the emulator) and also suits a
-    fixed-window or token-bucket server whose burst size is unknown: the limiter never
-    bursts, not even after an idle time. The ``margin`` absorbs the jitter between leaving
-    this limiter and reaching the server (thread wake-ups, the network, the server's own
-    scheduling).
+    Two ways, one guarantee:
 
-    Thread-safe: every worker thread of a bulk run calls :meth:`acquire` before each
-    attempt (retries included), so the limit holds for the whole client. Slots are handed
-    out first come, first served under one lock. :meth:`hold` (on a 429) makes every
-    worker wait, including those already waiting for a slot.
+    * **Window** (with a ``window``, normally a shared
+      :class:`~._tmc_ratewindow.SharedRequestWindow`): a request starts as soon as fewer than
+      ``per_minute`` starts of this controller, counted across its processes, fall in the last
+      ``60 s + margin``. A run after a quiet minute goes at the speed of ``max_workers``; a long
+      one settles at ``per_minute``. This is the vendor's published measure (requests per minute
+      per source IP), and what a sliding-window server (the emulator) counts.
+    * **Paced**: one start every ``(60 s + margin) / per_minute``, never a burst, not even after
+      an idle time. Used when no window is given (nothing tells this process what the others
+      sent), and for the rest of the run after a 429 (the server counts differently than
+      assumed: a token bucket with a small burst, or another client on the same source IP).
+      Starts still enter the window, so the other processes see them.
+
+    The ``margin`` absorbs the jitter between leaving this limiter and reaching the server
+    (thread wake-ups, the network, the server's own scheduling).
+
+    Thread-safe: every worker thread of a bulk run calls :meth:`acquire` before each attempt
+    (retries included), so the limit holds for the whole client. :meth:`hold` (on a 429) makes
+    every worker wait, including those already waiting for a slot.
 
     :param per_minute: requests per minute, a positive integer.
     :param clock: monotonic clock in seconds (tests pass a fake one).
     :param sleep: sleep function taking seconds (tests pass a fake one).
     :param margin: seconds added to each 60 s window (float >= 0), see :data:`DEFAULT_MARGIN_SECONDS`.
+    :param window: a :class:`~._tmc_ratewindow.RequestWindow` of ``per_minute`` starts per
+        ``60 s + margin``, or None for paced starts only.
     :raises ValueError: if ``per_minute`` is not a positive integer or ``margin`` is negative.
     """
 
     def __init__(self, per_minute: int, clock=time.monotonic, sleep=time.sleep,
-                 margin: float = DEFAULT_MARGIN_SECONDS) -> None:
+                 margin: float = DEFAULT_MARGIN_SECONDS, window=None) -> None:
         if not isinstance(per_minute, int) or isinstance(per_minute, bool) or per_minute < 1:
             raise ValueError("rate_limit must be a positive integer (requests per minute), got %r" % (per_minute,))
         if margin < 0:
             raise ValueError("margin must be 0 or more seconds, got %r" % (margin,))
         self.per_minute = per_minute
         self.interval = (WINDOW_SECONDS + margin) / per_minute
+        self.window_seconds = WINDOW_SECONDS + margin
+        self.window = window
+        self.paced = window is None
+        self.window_error = None
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -76,11 +91,35 @@ class RateLimiter:
     def acquire(self) -> float:
         """Block until this caller may send one request.
 
-        A slot taken before a :meth:`hold` that ends after it is given up and a new one
-        taken after the hold.
+        Paced: a slot taken before a :meth:`hold` that ends after it is given up and a new one
+        taken after the hold. Window: waits for any hold, then until the window has room.
 
         :returns: seconds waited.
         """
+        waited = self._acquire_paced() if self.paced else 0.0
+        while True:
+            with self._lock:
+                if self.window is None:
+                    return waited
+                wait = self._hold_until - self._clock()
+                if wait <= 0:
+                    try:
+                        wait = self.window.take()
+                    except OSError as exc:  # the shared file went away or became unwritable: pace from now on
+                        self.window_error = "%s: %s" % (getattr(self.window, "path", "window"), exc.strerror or exc)
+                        self.window = None
+                        wait = None
+                    if wait is not None and wait <= 0:
+                        return waited
+            if wait is None:
+                if self.paced:
+                    return waited
+                self.paced = True
+                return waited + self._acquire_paced()
+            self._sleep(wait)
+            waited += wait
+
+    def _acquire_paced(self) -> float:
         with self._lock:
             now, slot = self._reserve()
         waited = 0.0
@@ -97,11 +136,13 @@ class RateLimiter:
     def hold(self, seconds: float) -> None:
         """Let no request start during the next ``seconds`` (a 429 answer: every worker backs off).
 
-        Holds do not add up: the one ending last wins. After it, slots are spaced as usual.
+        Holds do not add up: the one ending last wins. After it, starts are paced (one every
+        ``(60 s + margin) / per_minute``) for the rest of this limiter's life.
 
         :param seconds: float >= 0.
         """
         with self._lock:
+            self.paced = True
             until = self._clock() + max(seconds, 0.0)
             if until > self._hold_until:
                 self._hold_until = until

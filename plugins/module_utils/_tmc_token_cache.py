@@ -22,6 +22,7 @@ or cannot be parsed is ignored (and removed when it is ours).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -37,6 +38,21 @@ def default_cache_dir() -> str:
     """Per-user cache directory: ``$XDG_CACHE_HOME/talend_ops_cloud``, else ``~/.cache/talend_ops_cloud``."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, DIR_NAME)
+
+
+def ensure_private_directory(directory: str) -> None:
+    """Create ``directory`` (mode 0700) if missing; make sure it is a directory of the current
+    user that nobody else can read (an existing one with group/other bits is chmod-ed to 0700).
+
+    :param directory: path (str).
+    :raises OSError: it cannot be created or changed, or belongs to another user / is not a directory.
+    """
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    info = os.stat(directory)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise OSError(errno.EPERM, "not a directory of the current user", directory)
+    if info.st_mode & 0o077:
+        os.chmod(directory, 0o700)
 
 
 def cache_key(base_url: str, client_id: str) -> str:
@@ -150,21 +166,10 @@ class TokenCache:
         if self._checked:
             return
         try:
-            os.makedirs(self.directory, mode=0o700, exist_ok=True)
-            info = os.stat(self.directory)
+            ensure_private_directory(self.directory)
         except OSError as exc:
-            raise TokenCacheError("cannot create token cache directory %s: %s" % (self.directory, exc.strerror)) from None
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-            raise TokenCacheError(
-                "token cache directory %s is not a directory of the current user; choose another "
-                "token_cache_dir" % self.directory
-            )
-        if info.st_mode & 0o077:
-            try:
-                os.chmod(self.directory, 0o700)
-            except OSError as exc:
-                raise TokenCacheError("cannot make token cache directory %s private: %s"
-                                      % (self.directory, exc.strerror)) from None
+            raise TokenCacheError("cannot use token cache directory %s: %s; choose another token_cache_dir"
+                                  % (self.directory, exc.strerror or exc)) from None
         self._checked = True
 
     @staticmethod

@@ -88,6 +88,7 @@ def ansible_env(emulator, tmp_path, prism_proxy):
         "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
         "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
         "XDG_STATE_HOME": str(tmp_path / "xdg-state"),  # the role's default report directory lives below it
+        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),  # the modules' shared request window lives below it
         "ANSIBLE_FORCE_COLOR": "false",
         "ANSIBLE_NOCOLOR": "true",
         "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",

@@ -164,18 +164,26 @@ def test_lookup_with_cache_shares_one_token_across_tasks_in_a_private_file(emula
     run_playbook(env, PLAYBOOKS / "auth_lookup.yml", {"token_file": str(token_file)})
     assert route_count(emulator, TOKEN_ROUTE) == 1
     directory = cache_home / "talend_ops_cloud"
-    (entry,) = directory.iterdir()
+    # beside the token: the request window the play's module shared (counts only, see _tmc_ratewindow)
+    windows = [path for path in directory.iterdir() if path.name.endswith(".window")]
+    (entry,) = [path for path in directory.iterdir() if path not in windows]
     assert directory.stat().st_mode & 0o777 == 0o700 and entry.stat().st_mode & 0o777 == 0o600
     content = entry.read_text()
     assert token_file.read_text() in content
     assert secret not in content and client_id not in content and client_id not in entry.name
+    for window in windows:
+        counts = window.read_text()
+        assert window.stat().st_mode & 0o777 == 0o600
+        assert token_file.read_text() not in counts and secret not in counts and client_id not in counts
 
 
 def test_lookup_without_cache_asks_for_a_token_each_time_and_writes_no_cache(emulator, ansible_env, tmp_path):
     env = sa_env(ansible_env, XDG_CACHE_HOME=str(tmp_path / "xdg"))
     run_playbook(env, PLAYBOOKS / "auth_lookup.yml", {"token_file": str(tmp_path / "token.txt")})
     assert route_count(emulator, TOKEN_ROUTE) == 3
-    assert not (tmp_path / "xdg").exists()
+    # no token file; the play's module leaves only its request window (counts, no secret)
+    files = [path.name for path in (tmp_path / "xdg").rglob("*") if path.is_file()]
+    assert files and all(name.startswith("ratelimit-") and name.endswith(".window") for name in files)
 
 
 # -- no token, secret or Basic header value anywhere -------------------------------------------------

@@ -48,3 +48,12 @@ def scripted(monkeypatch):
     fake = ScriptedSession()
     monkeypatch.setattr(requests.Session, "request", lambda self, *a, **kw: fake.request(*a, **kw))
     return fake
+
+
+@pytest.fixture(autouse=True)
+def private_cache_home(tmp_path, monkeypatch):
+    """Every test gets its own ``$XDG_CACHE_HOME``: modules count their requests in a shared
+    window file there (``_tmc_ratewindow``), which must not carry over between tests or touch
+    the real home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    return tmp_path / "xdg-cache"
