@@ -147,4 +147,3 @@ class SharedRequestWindow(RequestWindow):
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
-
