@@ -8,13 +8,13 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection demo test unit e2e sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean node-deps conformance e2e-prism bench bench-smoke
+.PHONY: help venv collection demo test unit e2e integration sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean node-deps conformance e2e-prism bench bench-smoke
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
 	@echo "make test   - the whole test suite, as CI runs it: lint, changelog-lint, ee, build-install, sanity,"
 	@echo "              unit and emulator tests, end-to-end tests against the emulator, and the stages below"
-	@echo "make unit | e2e | lint | sanity | changelog-lint | ee | build-install | molecule | awx  - one stage of make test"
+	@echo "make unit | e2e | integration | lint | sanity | changelog-lint | ee | build-install | molecule | awx  - one stage of make test"
 	@echo "make changelog        - regenerate CHANGELOG.md from changelogs/fragments"
 	@echo "make emulator-start   - start the emulator in the background (prints its URL); make emulator-stop"
 	@echo "make clean  - remove the virtualenv and build files"
@@ -40,6 +40,10 @@ unit: collection
 
 e2e: collection
 	$(BIN)/python -m pytest tests/e2e -q
+
+# ansible-test integration targets (tests/integration/targets) against the emulator, the plugins' EXAMPLES included.
+integration: venv
+	bash tests/integration/run.sh
 
 # Quality gates: ansible-test sanity on a copy of the tracked files (needs ../shared/tools), ansible-lint.
 sanity: venv
@@ -71,7 +75,7 @@ molecule: collection
 awx: collection
 	$(BIN)/python -m pytest tests/awx -q -p no:cacheprovider
 
-test: collection lint changelog-lint ee build-install sanity molecule awx bench-smoke conformance e2e-prism
+test: collection lint changelog-lint ee build-install sanity integration molecule awx bench-smoke conformance e2e-prism
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
 
 # Benchmark (bench/README.md): `make bench` is the full run (minutes; results into bench/results/),

@@ -70,7 +70,7 @@ seealso:
 EXAMPLES = r"""
 - name: Call an API operation the collection has no module for, with a service account token
   ansible.builtin.uri:
-    url: https://api.eu.cloud.talend.com/orchestration/environments
+    url: "{{ talend_api_url }}/orchestration/environments"  # talend_api_url: https://api.eu.cloud.talend.com
     headers:
       talend-version: "2021-03"
       Authorization: "Bearer {{ lookup('talend_ops.cloud.talend_token', region='eu') }}"

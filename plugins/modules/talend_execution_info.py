@@ -88,8 +88,8 @@ EXAMPLES = r"""
 - name: Executions in flight of two tasks
   talend_ops.cloud.talend_execution_info:
     task_ids:
-      - 5f3c2a1b9d8e7f6a5b4c3d2e
-      - 6a1b2c3d4e5f6a7b8c9d0e1f
+      - c50025e08f57ad3323981fc9
+      - ff5658cb9a491a48d9166f42
   register: in_flight
 
 - name: Failed executions of the last day in one workspace

@@ -49,7 +49,7 @@ notes:
 EXAMPLES = r"""
 - name: Find the executions in flight of a task
   talend_ops.cloud.talend_execution_info:
-    task_ids: [5f3c2a1b9d8e7f6a5b4c3d2e]
+    task_ids: [c50025e08f57ad3323981fc9]
   register: in_flight
 
 - name: Stop them

@@ -75,7 +75,7 @@ EXAMPLES = r"""
 - name: Pause the month-end plan for a database upgrade
   talend_ops.cloud.talend_plan_pause:
     plan_ids:
-      - a89997b1-ca5d-4f14-5531-58e3831e6d1c
+      - a89997b1-ca5d-4f14-9531-58e3831e6d1c
     state: paused
     pause_context: "DB upgrade CHG0042 [maintenance-window:chg0042]"
     api_url: "{{ talend_api_url }}"
@@ -83,7 +83,7 @@ EXAMPLES = r"""
 
 - name: Resume one plan, credentials from TALEND_REGION and TALEND_TOKEN
   talend_ops.cloud.talend_plan_pause:
-    plan_id: a89997b1-ca5d-4f14-5531-58e3831e6d1c
+    plan_id: a89997b1-ca5d-4f14-9531-58e3831e6d1c
     state: active
 """
 

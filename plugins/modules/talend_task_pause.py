@@ -73,8 +73,8 @@ EXAMPLES = r"""
 - name: Pause two tasks for a database upgrade
   talend_ops.cloud.talend_task_pause:
     task_ids:
-      - 5f3c2a1b9d8e7f6a5b4c3d2e
-      - 5f3c2a1b9d8e7f6a5b4c3d2f
+      - c50025e08f57ad3323981fc9
+      - ff5658cb9a491a48d9166f42
     state: paused
     pause_context: "DB upgrade CHG0042 [maintenance-window:chg0042]"
     api_url: "{{ talend_api_url }}"
@@ -82,7 +82,7 @@ EXAMPLES = r"""
 
 - name: Resume one task, credentials from TALEND_REGION and TALEND_TOKEN
   talend_ops.cloud.talend_task_pause:
-    task_id: 5f3c2a1b9d8e7f6a5b4c3d2e
+    task_id: c50025e08f57ad3323981fc9
     state: active
 """
 
