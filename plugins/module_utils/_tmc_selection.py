@@ -253,9 +253,16 @@ def select_executables(client, task_ids=None, plan_ids=None, environment=None, w
         tasks = [t for t in tasks if t["id"] in found["TASK"]]
         plans = [p for p in plans if p["id"] in found["PLAN"]]
     if not ids_mode:
-        # pause details last, so that a list without them costs one read per task still selected
-        kept = {t["id"] for t in tasks}
-        tasks = complete_pause_details(client, [i for i in items if task_summary(i)["id"] in kept])
+        # pause details last, so that a list without them costs one read per task still selected; when the
+        # items kept carry them, ``tasks`` already are their summaries (same items, same order)
+        kept_items = items
+        if window is not None:
+            kept = {t["id"] for t in tasks}
+            kept_items = [i for i in items if (i.get("executable") or i.get("id")) in kept]
+        del items
+        if kept_items and not any(TASK.pause_details_key in i for i in kept_items):
+            tasks = complete_pause_details(client, kept_items)
+        del kept_items
     if paused is not None:
         tasks = [t for t in tasks if t["paused"] == paused]
         plans = [p for p in plans if p["paused"] == paused]
