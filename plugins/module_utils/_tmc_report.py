@@ -275,6 +275,8 @@ def render_markdown(document) -> str:
 def write_atomically(path, text, mode=0o600) -> None:
     """Write ``text`` to ``path`` through a temporary file of the same directory and ``os.replace``.
 
+    ``text`` is a str, or a callable that writes to the open text file it is given (a report of
+    thousands of records is then encoded straight into the file, never held as one string).
     A reader sees the old file or the new one, never a part; the data is on disk (``fsync``) before the
     rename. :raises OSError: the directory is not writable.
     """
@@ -282,7 +284,10 @@ def write_atomically(path, text, mode=0o600) -> None:
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            if callable(text):
+                text(handle)
+            else:
+                handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -296,6 +301,14 @@ def write_atomically(path, text, mode=0o600) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _json_writer(document):
+    """A writer for :func:`write_atomically`: ``document`` as indented JSON and a newline, encoded as it is written."""
+    def write(handle):
+        json.dump(document, handle, indent=2, sort_keys=False)
+        handle.write("\n")
+    return write
 
 
 def write_report(directory, window_id, run, check_mode=False) -> dict:
@@ -326,6 +339,40 @@ def write_report(directory, window_id, run, check_mode=False) -> dict:
         aside = "%s.unreadable-%s" % (json_path, run["finished"].replace(":", ""))
         os.replace(json_path, aside)
         warnings.append("%s; it was kept as %s and a new report started." % (problem, aside))
-    write_atomically(json_path, json.dumps(document, indent=2, sort_keys=False) + "\n")
+    write_atomically(json_path, _json_writer(document))
     write_atomically(md_path, render_markdown(document))
     return {"json_path": json_path, "markdown_path": md_path, "document": document, "warnings": warnings}
+
+
+def amend_report(directory, window_id, phase, started, drain=None, error=None, check_mode=False):
+    """Add ``drain`` and ``error`` to the last run of ``<directory>/<window_id>.json`` and rewrite both files.
+
+    The last run must be a ``phase`` run started at ``started`` (ISO 8601): the run a module wrote before
+    the drain of the same phase. Its ``finished`` becomes now; an ``error`` makes its outcome ``failed``.
+
+    :returns: ``{json_path, markdown_path, document, warnings, run, failures}`` with ``run`` the amended run
+        without its ``tasks`` and ``plans`` records and ``failures`` its :func:`run_failures`; None when there is no such run (or no ``directory``).
+    :raises OSError: the directory cannot be written.
+    """
+    check_window_id(window_id)
+    if not directory:
+        return None
+    directory = os.path.abspath(os.path.expanduser(directory))
+    json_path = os.path.join(directory, window_id + ".json")
+    md_path = os.path.join(directory, window_id + ".md")
+    document, dummy = load_report(json_path, window_id)
+    last = (document or {}).get("runs", [None])[-1] if (document or {}).get("runs") else None
+    if not isinstance(last, dict) or last.get("phase") != phase or last.get("started") != started:
+        return None
+    last = dict(last, drain=drain, finished=utc_now())
+    if error:
+        last.update(error=error, outcome="failed")
+    runs = document["runs"][:-1] + [last]
+    document = {"report_version": REPORT_VERSION, "window_id": window_id, "updated": last["finished"],
+                "summary": summarize(runs), "runs": runs}
+    if not check_mode:
+        write_atomically(json_path, _json_writer(document))
+        write_atomically(md_path, render_markdown(document))
+    brief = {k: v for k, v in last.items() if k not in ("tasks", "plans")}
+    return {"json_path": json_path, "markdown_path": md_path, "document": document, "warnings": [], "run": brief,
+            "failures": run_failures(last)}

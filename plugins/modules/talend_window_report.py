@@ -103,6 +103,17 @@ options:
   drain:
     description: Outcome of the drain of the pause phase (free-form, e.g. C(polls), C(elapsed_seconds), C(still_running)).
     type: dict
+  amend:
+    description:
+      - Add O(drain) and O(error) to the run of phase O(phase) started at O(started) that the report already holds
+        (written by M(talend_ops.cloud.talend_window_phase)), instead of adding a run; an O(error) makes its outcome
+        V(failed). O(tasks_before), O(plans_before), O(tasks_result), O(plans_result) and O(confirmed_ids) are not
+        used.
+      - When the report holds no such run (for example in check mode, or without O(path)), a run with no task and
+        no plan is added, with a warning.
+      - RV(run) then holds the run without its C(tasks) and C(plans) records (they are in the file).
+    type: bool
+    default: false
 seealso:
   - name: Role talend_ops.cloud.maintenance_window
     description: Pauses, then resumes, what a maintenance window takes out of service, and writes this report.
@@ -128,6 +139,16 @@ EXAMPLES = r"""
       - {id: 5f3c2a1b9d8e7f6a5b4c3d2e, name: Load GL, paused: false}
       - {id: 5f3c2a1b9d8e7f6a5b4c3d2f, name: Load AP, paused: false}
     tasks_result: "{{ paused }}"
+
+- name: Add the outcome of a drain to the pause run of window CHG0042 started at 01:00
+  talend_ops.cloud.talend_window_report:
+    path: reports
+    window_id: CHG0042
+    phase: pause
+    marker: "[maintenance-window:CHG0042]"
+    started: "2026-11-29T01:00:00Z"
+    amend: true
+    drain: {polls: 3, elapsed_seconds: 62, still_running: []}
 """
 
 RETURN = r"""
@@ -170,6 +191,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_report import (
+    amend_report,
     build_run,
     check_window_id,
     entry_records,
@@ -196,6 +218,7 @@ def main():
             confirmed_ids=dict(type="list", elements="str", default=[]),
             error=dict(type="str"),
             drain=dict(type="dict"),
+            amend=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
@@ -204,10 +227,19 @@ def main():
         check_window_id(p["window_id"])
     except TalendConfigError as exc:
         module.fail_json(msg=str(exc))
-    tasks = entry_records(p["phase"], p["marker"], p["tasks_before"], p["tasks_result"], p["tasks_at"],
-                          p["confirmed_ids"])
-    plans = entry_records(p["phase"], p["marker"], p["plans_before"], p["plans_result"], p["plans_at"],
-                          p["confirmed_ids"])
+    if p["amend"]:
+        try:
+            written = amend_report(p["path"], p["window_id"], p["phase"], p["started"], drain=p["drain"],
+                                   error=p["error"], check_mode=module.check_mode)
+        except OSError as exc:
+            module.fail_json(msg="The report of window %s could not be written in %s: %s. Give a writable "
+                                 "maintenance_window_report_dir." % (p["window_id"], p["path"], exc))
+        if written is not None:
+            finish(module, written, written["run"])
+    tasks = [] if p["amend"] else entry_records(p["phase"], p["marker"], p["tasks_before"], p["tasks_result"],
+                                                p["tasks_at"], p["confirmed_ids"])
+    plans = [] if p["amend"] else entry_records(p["phase"], p["marker"], p["plans_before"], p["plans_result"],
+                                                p["plans_at"], p["confirmed_ids"])
     run = build_run(p["phase"], p["marker"], tasks, plans, p["started"], reason=p["reason"], error=p["error"],
                     drain=p["drain"])
     try:
@@ -215,9 +247,19 @@ def main():
     except OSError as exc:
         module.fail_json(msg="The report of window %s could not be written in %s: %s. Give a writable "
                              "maintenance_window_report_dir." % (p["window_id"], p["path"], exc))
+    if p["amend"] and written["json_path"] and not module.check_mode:
+        written["warnings"].append("The report holds no %s run of window %s started at %s: the drain and the "
+                                   "error were recorded as a run of their own." % (p["phase"], p["window_id"],
+                                                                                   p["started"]))
+    finish(module, written, run)
+
+
+def finish(module, written, run):
+    """Exit with the record of ``run`` and the paths and summary of ``written`` (``write_report``'s dict)."""
     for warning in written["warnings"]:
         module.warn(warning)
-    result = dict(changed=bool(written["json_path"]), run=run, counts=run["counts"], failures=run_failures(run),
+    failures = written["failures"] if "failures" in written else run_failures(run)
+    result = dict(changed=bool(written["json_path"]), run=run, counts=run["counts"], failures=failures,
                   summary=written["document"]["summary"])
     if written["json_path"]:
         result.update(json_path=written["json_path"], markdown_path=written["markdown_path"])

@@ -163,3 +163,20 @@ def test_report_of_another_window_is_not_reused(tmp_path):
     (tmp_path / "CHG2.json").write_text((tmp_path / "CHG1.json").read_text())
     written = rep.write_report(str(tmp_path), "CHG2", run_of("pause", []))
     assert "is not a report of window CHG2" in written["warnings"][0]
+
+
+def test_write_atomically_takes_a_writer_and_leaves_no_temporary_file(tmp_path):
+    rep.write_atomically(str(tmp_path / "f.json"), lambda handle: handle.write('{"a": 1}\n'))
+    assert (tmp_path / "f.json").read_text() == '{"a": 1}\n' and [p.name for p in tmp_path.iterdir()] == ["f.json"]
+
+
+def test_amend_report_needs_the_same_phase_and_start(tmp_path):
+    amend_report = rep.amend_report
+    record = rep.build_run("pause", "[maintenance-window:w1]", [], [], "2026-11-29T01:00:00Z")
+    rep.write_report(str(tmp_path), "w1", record)
+    assert amend_report(str(tmp_path), "w1", "resume", "2026-11-29T01:00:00Z", drain={}) is None
+    assert amend_report(str(tmp_path), "w1", "pause", "2026-11-29T01:00:01Z", drain={}) is None
+    assert amend_report("", "w1", "pause", "2026-11-29T01:00:00Z") is None
+    amended = amend_report(str(tmp_path), "w1", "pause", "2026-11-29T01:00:00Z", drain={"polls": 3})
+    assert amended["run"]["drain"] == {"polls": 3} and amended["run"]["outcome"] == "succeeded"
+    assert json.loads((tmp_path / "w1.json").read_text())["runs"][0]["drain"] == {"polls": 3}

@@ -55,3 +55,25 @@ def test_directory_that_cannot_be_written_says_what_to_give(tmp_path, capsys):
     blocker.write_text("")
     rc, result = run({"path": str(blocker / "reports")}, capsys)
     assert rc == 1 and "could not be written" in result["msg"] and "maintenance_window_report_dir" in result["msg"]
+
+
+def test_amend_adds_the_drain_and_error_to_the_run_already_written(tmp_path, capsys):
+    run({"path": str(tmp_path), "tasks_result": {"tasks": [{"id": "t1", "changed": True},
+                                                           {"id": "t2", "changed": True}]}}, capsys)
+    drain = {"polls": 2, "elapsed_seconds": 31, "still_running": []}
+    rc, result = run({"path": str(tmp_path), "amend": True, "drain": drain, "error": "Drain: could not read",
+                      "tasks_before": []}, capsys)
+    assert rc == 0 and "tasks" not in result["run"] and result["run"]["outcome"] == "failed"
+    document = json.loads((tmp_path / "CHG9.json").read_text())
+    assert len(document["runs"]) == 1 and document["runs"][0]["drain"] == drain
+    assert document["runs"][0]["error"] == "Drain: could not read" and len(document["runs"][0]["tasks"]) == 2
+    assert document["summary"]["status"] == "pause incomplete"
+
+
+def test_amend_without_that_run_adds_a_run_of_its_own_with_a_warning(tmp_path, capsys, monkeypatch):
+    warned = []
+    monkeypatch.setattr(talend_window_report.AnsibleModule, "warn", lambda self, text: warned.append(text))
+    rc, result = run({"path": str(tmp_path), "amend": True, "drain": {"polls": 1}}, capsys)
+    assert rc == 0 and result["run"]["tasks"] == [] and result["run"]["drain"] == {"polls": 1}
+    assert len(warned) == 1 and "holds no pause run of window CHG9" in warned[0]
+    assert len(json.loads((tmp_path / "CHG9.json").read_text())["runs"]) == 1
