@@ -36,16 +36,17 @@ def _counted(count, noun, names) -> str:
     return "%d %s(s)%s" % (count, noun, (": " + text) if text else "")
 
 
-def pause_messages(window_id, outcome, check_mode=False) -> list:
-    """Lines of the pause phase, in this order: selectors that select nothing, what someone else paused
-    (left alone), an empty selection, what an earlier run of the window holds, what was paused.
+def pause_messages(window_id, outcome, check_mode=False) -> tuple:
+    """Lines of the pause phase: about the selection (selectors that select nothing, what someone else paused
+    and is left alone, an empty selection, what an earlier run of the window holds), then what was paused.
 
     :param outcome: the dict of ``_tmc_window.run_pause``.
-    :returns: list of str (empty when the selection failed).
+    :returns: ``(selection lines: list of str, what was paused: str or None)``; ``([], None)`` when the
+        selection failed, ``None`` for the second when nothing was due.
     """
     selection = outcome["selection"]
     if selection is None:
-        return []
+        return [], None
     tasks, plans = outcome["tasks"], outcome["plans"]
     lines = []
     for selector in selection["empty_selectors"]:
@@ -68,7 +69,7 @@ def pause_messages(window_id, outcome, check_mode=False) -> list:
                   "else)." % (len(selection["tasks"]), len(selection["plans"]), held_tasks + held_plans,
                               selected - held_tasks - held_plans)
         lines.append("Window %s: nothing to pause: %s" % (window_id, why))
-        return lines
+        return lines, None
     if held_tasks + held_plans:
         lines.append("Window %s: an earlier run already paused %d task(s) and %d plan(s) of this selection; they "
                      "keep their marker. %d task(s) and %d plan(s) are left to pause."
@@ -79,29 +80,29 @@ def pause_messages(window_id, outcome, check_mode=False) -> list:
     new_plans = [names[e["id"]] for e in plans["to_pause"] if e["id"] in newly]
     earlier = ", %d of them paused by an earlier run" % (held_tasks + held_plans) if held_tasks + held_plans else ""
     failed = outcome["failed_ids"]
-    lines.append("Window %s: %s %s and %s. The window holds %d task(s) and %d plan(s) paused%s.%s" % (
+    return lines, ("Window %s: %s %s and %s. The window holds %d task(s) and %d plan(s) paused%s.%s" % (
         window_id, "would pause" if check_mode else "paused", _counted(len(new_tasks), "task", new_tasks),
         _counted(len(new_plans), "plan", new_plans), len(outcome["paused_task_ids"]),
         len(outcome["paused_plan_ids"]), earlier,
         " %d could not be paused (see above and the report); the drain is skipped." % len(failed) if failed else ""))
-    return lines
 
 
-def resume_messages(window_id, outcome, check_mode=False) -> list:
+def resume_messages(window_id, outcome, check_mode=False) -> tuple:
     """Lines of the resume phase: ``nothing to resume for window <id>``, or what was resumed.
 
     :param outcome: the dict of ``_tmc_window.run_resume``.
+    :returns: ``(selection lines: list of str, what was resumed: str or None)``, as :func:`pause_messages`.
     """
     selection = outcome["selection"]
     if selection is None:
-        return []
+        return [], None
     if not selection["tasks"] and not selection["plans"]:
-        return ["nothing to resume for window %s" % window_id]
+        return ["nothing to resume for window %s" % window_id], None
     resumed = set(outcome["resumed_task_ids"]) | set(outcome["resumed_plan_ids"])
     tasks = [t["name"] for t in selection["tasks"] if t["id"] in resumed]
     plans = [p["name"] for p in selection["plans"] if p["id"] in resumed]
-    return ["Window %s: %s %s and %s." % (window_id, "would resume" if check_mode else "resumed",
-                                          _counted(len(tasks), "task", tasks), _counted(len(plans), "plan", plans))]
+    return [], "Window %s: %s %s and %s." % (window_id, "would resume" if check_mode else "resumed",
+                                             _counted(len(tasks), "task", tasks), _counted(len(plans), "plan", plans))
 
 
 def report_message(window_id, written) -> str:

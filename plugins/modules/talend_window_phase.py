@@ -147,6 +147,19 @@ messages:
   type: list
   elements: str
   sample: ["Window CHG0042: paused 2 task(s): Load GL, Load AP and 0 plan(s). The window holds 2 task(s) and 0 plan(s) paused."]
+selection_messages:
+  description: The lines of RV(messages) about the selection (what selects nothing, what is left alone or held already).
+  returned: always
+  type: list
+  elements: str
+phase_message:
+  description: The line of RV(messages) that says what was paused or resumed; empty when nothing was due.
+  returned: always
+  type: str
+report_message:
+  description: The line of RV(messages) that says where the report is; empty without O(report_dir).
+  returned: always
+  type: str
 error:
   description: "The step that stopped the phase and why, C(<step>: <message>); null when none did."
   returned: always
@@ -321,20 +334,21 @@ def main():
     for warning in written["warnings"]:
         module.warn(warning)
     if client is None:
-        messages = []
+        notes, done = [], None
     elif pausing:
-        messages = pause_messages(p["window_id"], outcome, module.check_mode)
+        notes, done = pause_messages(p["window_id"], outcome, module.check_mode)
     else:
-        messages = resume_messages(p["window_id"], outcome, module.check_mode)
-    if written["json_path"]:
-        messages.append(report_message(p["window_id"], written))
+        notes, done = resume_messages(p["window_id"], outcome, module.check_mode)
+    where = report_message(p["window_id"], written) if written["json_path"] else None
+    messages = notes + [m for m in (done, where) if m]
     selection = outcome["selection"] or {"tasks": []}
     held = set(outcome.get("paused_task_ids") or [])
     summary = written["document"]["summary"]
     failures = run_failures(run)
     result = dict(
         changed=any((outcome[k] or {}).get("changed") for k in ("tasks_result", "plans_result")),
-        messages=messages, error=run["error"], outcome=run["outcome"], started=started, counts=run["counts"],
+        messages=messages, selection_messages=notes, phase_message=done or "", report_message=where or "",
+        error=run["error"], outcome=run["outcome"], started=started, counts=run["counts"],
         failures=failures, summary={"status": summary["status"], "all_back": summary["all_back"]},
         paused_task_ids=outcome.get("paused_task_ids") or [], paused_plan_ids=outcome.get("paused_plan_ids") or [],
         task_names={t["id"]: t["name"] for t in selection["tasks"] if t["id"] in held} if pausing else {},

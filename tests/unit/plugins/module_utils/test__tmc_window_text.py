@@ -29,15 +29,17 @@ def test_name_list_stops_after_the_limit_and_says_how_many_more():
 
 
 def test_nothing_selected_and_empty_selectors_are_said():
-    lines = T.pause_messages("w1", outcome(empty=[{"environment": "P", "tags": ["no-such-tag"],
-                                                   "include_plans": True}]))
+    lines, done = T.pause_messages("w1", outcome(empty=[{"environment": "P", "tags": ["no-such-tag"],
+                                                         "include_plans": True}]))
+    assert done is None
     assert lines == ['Window w1: selector {"environment": "P", "tags": ["no-such-tag"], "include_plans": true} selects '
                      'no task and no plan. Check its environment, workspace, name, tags and schedule window.',
                      "Window w1: nothing to pause: the selectors and ids select no task and no plan."]
 
 
 def test_everything_paused_already_is_counted_by_who_paused_it():
-    lines = T.pause_messages("w1", outcome(held=["a"], foreign=["b"]))
+    lines, done = T.pause_messages("w1", outcome(held=["a"], foreign=["b"]))
+    assert done is None
     assert lines[0] == "Window w1 leaves alone 1 task(s) or plan(s) paused by someone else, to stay paused after the " \
                        "window: B (paused: vendor)"
     assert lines[1] == "Window w1: nothing to pause: the 2 task(s) and 0 plan(s) selected are paused already (1 by " \
@@ -45,29 +47,30 @@ def test_everything_paused_already_is_counted_by_who_paused_it():
 
 
 def test_what_was_paused_names_the_tasks_and_plans_and_what_an_earlier_run_holds():
-    lines = T.pause_messages("w1", outcome(to_pause=["a", "b"], held=["c"], plans_to_pause=["p"], failed=["b"],
-                                           newly=["a", "p"]))
+    lines, done = T.pause_messages("w1", outcome(to_pause=["a", "b"], held=["c"], plans_to_pause=["p"], failed=["b"],
+                                                 newly=["a", "p"]))
     assert lines[0] == "Window w1: an earlier run already paused 1 task(s) and 0 plan(s) of this selection; they " \
                        "keep their marker. 2 task(s) and 1 plan(s) are left to pause."
-    assert lines[1] == "Window w1: paused 1 task(s): A and 1 plan(s): P. The window holds 2 task(s) and 1 plan(s) " \
-                       "paused, 1 of them paused by an earlier run. 1 could not be paused (see above and the " \
-                       "report); the drain is skipped."
+    assert done == "Window w1: paused 1 task(s): A and 1 plan(s): P. The window holds 2 task(s) and 1 plan(s) " \
+                   "paused, 1 of them paused by an earlier run. 1 could not be paused (see above and the " \
+                   "report); the drain is skipped."
 
 
 def test_check_mode_says_would():
-    assert T.pause_messages("w1", outcome(to_pause=["a"]), check_mode=True)[-1].startswith("Window w1: would pause 1")
+    assert T.pause_messages("w1", outcome(to_pause=["a"]), check_mode=True)[1].startswith("Window w1: would pause 1")
 
 
 def test_a_failed_selection_says_nothing():
-    assert T.pause_messages("w1", {"selection": None}) == []
-    assert T.resume_messages("w1", {"selection": None}) == []
+    assert T.pause_messages("w1", {"selection": None}) == ([], None)
+    assert T.resume_messages("w1", {"selection": None}) == ([], None)
 
 
 def test_resume_says_nothing_to_resume_or_what_was_resumed():
-    assert T.resume_messages("w1", {"selection": {"tasks": [], "plans": []}}) == ["nothing to resume for window w1"]
+    assert T.resume_messages("w1", {"selection": {"tasks": [], "plans": []}}) == (
+        ["nothing to resume for window w1"], None)
     lines = T.resume_messages("w1", {"selection": {"tasks": [entry("a"), entry("b")], "plans": [entry("p")]},
                                      "resumed_task_ids": ["a"], "resumed_plan_ids": ["p"]})
-    assert lines == ["Window w1: resumed 1 task(s): A and 1 plan(s): P."]
+    assert lines == ([], "Window w1: resumed 1 task(s): A and 1 plan(s): P.")
 
 
 def test_report_message_gives_both_paths_and_the_status():

@@ -49,7 +49,9 @@ def test_pause_of_an_explicit_task_writes_the_report_in_a_private_directory(scri
     assert rc == 0 and result["changed"] is True and result["outcome"] == "succeeded"
     assert scripted.sent[1]["json"] == {"pause": True, "pauseContext": "DB upgrade [maintenance-window:w1]"}
     assert result["paused_task_ids"] == ["t1"] and result["task_names"] == {"t1": "Load GL"}
-    assert result["messages"][0].startswith("Window w1: paused 1 task(s): Load GL and 0 plan(s).")
+    assert result["phase_message"].startswith("Window w1: paused 1 task(s): Load GL and 0 plan(s).")
+    assert result["messages"] == [result["phase_message"], result["report_message"]]
+    assert result["report_message"].startswith("Window w1: report %s (paused); summary" % (reports / "w1.json"))
     assert result["json_path"] == str(reports / "w1.json") and result["summary"]["status"] == "paused"
     assert stat.S_IMODE(reports.stat().st_mode) == 0o700
     document = json.loads((reports / "w1.json").read_text())
@@ -61,7 +63,7 @@ def test_check_mode_sends_no_put_and_writes_nothing(scripted, capsys, monkeypatc
     scripted.queue(200, TASK)
     rc, result = run({"task_ids": ["t1"], "report_dir": str(tmp_path / "r"), "_ansible_check_mode": True}, capsys,
                      monkeypatch, tmp_path)
-    assert rc == 0 and result["changed"] is True and result["messages"][0].startswith("Window w1: would pause 1")
+    assert rc == 0 and result["changed"] is True and result["phase_message"].startswith("Window w1: would pause 1")
     assert [s["method"] for s in scripted.sent] == ["GET", "GET"] and not (tmp_path / "r").exists()
 
 
@@ -84,4 +86,5 @@ def test_resume_without_marked_tasks_says_nothing_to_resume(scripted, capsys, mo
     scripted.queue(200, TASK)
     rc, result = run({"phase": "resume", "task_ids": ["t1"]}, capsys, monkeypatch, tmp_path)
     assert rc == 0 and result["changed"] is False
-    assert result["messages"] == ["nothing to resume for window w1"] and "json_path" not in result
+    assert result["messages"] == result["selection_messages"] == ["nothing to resume for window w1"]
+    assert result["phase_message"] == result["report_message"] == "" and "json_path" not in result
