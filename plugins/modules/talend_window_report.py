@@ -123,7 +123,7 @@ seealso:
 EXAMPLES = r"""
 - name: Pause two tasks of window CHG0042
   talend_ops.cloud.talend_task_pause:
-    task_ids: [5f3c2a1b9d8e7f6a5b4c3d2e, 5f3c2a1b9d8e7f6a5b4c3d2f]
+    task_ids: [c50025e08f57ad3323981fc9, ff5658cb9a491a48d9166f42]
     pause_context: "DB upgrade [maintenance-window:CHG0042]"
   register: paused
   ignore_errors: true
@@ -136,8 +136,8 @@ EXAMPLES = r"""
     marker: "[maintenance-window:CHG0042]"
     started: "2026-11-29T01:00:00Z"
     tasks_before:
-      - {id: 5f3c2a1b9d8e7f6a5b4c3d2e, name: Load GL, paused: false}
-      - {id: 5f3c2a1b9d8e7f6a5b4c3d2f, name: Load AP, paused: false}
+      - {id: c50025e08f57ad3323981fc9, name: Load SAP GL Entries to Snowflake, paused: false}
+      - {id: ff5658cb9a491a48d9166f42, name: Load SAP AP Invoices to Snowflake, paused: false}
     tasks_result: "{{ paused }}"
 
 - name: Add the outcome of a drain to the pause run of window CHG0042 started at 01:00

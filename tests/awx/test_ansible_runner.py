@@ -19,7 +19,7 @@ import yaml
 
 from awxjob import (HIDDEN_PASSWORD, ROOT, credential_env, job_extra_vars, job_template, load_awx, run_job,
                     survey_answers, workflow_success_path)
-from talend_e2e_conftest import SAMPLE_DATA, Emulator
+from e2ekit import SAMPLE_DATA, Emulator
 
 WINDOW_ID = "CHG0042"
 REASON = "Snowflake upgrade"

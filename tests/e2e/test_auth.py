@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from conftest import ROOT, SAMPLE_DATA, run_playbook
+from e2ekit import ROOT, SAMPLE_DATA, run_playbook
 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 MAINTENANCE = ROOT / "playbooks" / "maintenance.yml"

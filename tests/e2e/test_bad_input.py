@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_PAT, ROOT, SAMPLE_DATA, Emulator, run_playbook
+from e2ekit import DEMO_PAT, ROOT, SAMPLE_DATA, Emulator, run_playbook
 
 PLAYBOOK = ROOT / "tests" / "e2e" / "playbooks" / "bad_input.yml"
 WINDOW = {"scheduled_from": "2026-11-29T05:00:00Z", "scheduled_to": "2026-11-29T06:00:00+01:00"}

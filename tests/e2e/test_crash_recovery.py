@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from e2ekit import ROOT
 from invariants import assert_window_invariant, selection_of, snapshot
 from windowrun import MAINTENANCE, WhenRequests, report, run_phase, window_vars
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from e2ekit import ROOT
 
 MAINTENANCE = "THE MAINTENANCE STARTS NOW"
 POLL_ROUTE = "GET /processing/executables/tasks/{taskId}/executions"

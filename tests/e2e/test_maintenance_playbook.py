@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from conftest import ROOT, run_playbook
+from e2ekit import ROOT, run_playbook
 
 PLAYBOOK = ROOT / "playbooks" / "maintenance.yml"
 WINDOW = "e2e-window-1"

@@ -7,7 +7,7 @@ import json
 import re
 import stat
 
-from conftest import DEMO_PAT
+from e2ekit import DEMO_PAT
 from invariants import assert_window_invariant, snapshot
 from windowrun import report, run_phase
 

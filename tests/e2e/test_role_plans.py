@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, SAMPLE_DATA, run_playbook
+from e2ekit import ROOT, SAMPLE_DATA, run_playbook
 from windowdata import FOREIGN_PLANS, FOREIGN_TASKS, INSIDE_PLANS, INSIDE_TASKS, WINDOW_FROM, WINDOW_TO, write_window_data
 
 PLAYBOOK = ROOT / "playbooks" / "maintenance.yml"

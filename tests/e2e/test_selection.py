@@ -15,7 +15,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.talend_ops.cloud.plugins.modules import talend_task_info
-from conftest import DEMO_PAT, SAMPLE_DATA, run_playbook
+from e2ekit import DEMO_PAT, SAMPLE_DATA, run_playbook
 from windowdata import (
     ENV_ID,
     FOREIGN_TASKS,

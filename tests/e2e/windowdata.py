@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import SAMPLE_DATA
+from e2ekit import SAMPLE_DATA
 
 ENV_ID = "0000000000000000000e0001"
 OTHER_ENV_ID = "0000000000000000000e0002"

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 
-from conftest import ROOT, SAMPLE_DATA, Emulator, run_playbook
+from e2ekit import ROOT, SAMPLE_DATA, Emulator, run_playbook
 
 MAINTENANCE = ROOT / "playbooks" / "maintenance.yml"
 PRODUCTION = {"environment": "Production", "include_plans": True}
