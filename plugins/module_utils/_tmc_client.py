@@ -325,10 +325,10 @@ def client_from_options(options, warn=None, share_window=True) -> TalendClient:
         auth,
         validate_certs=True if validate_certs is None else validate_certs,
         ca_path=options.get("ca_path"),
-        timeout=options.get("timeout") or 30.0,
+        timeout=30.0 if options.get("timeout") is None else options["timeout"],
         retries=5 if options.get("retries") is None else options["retries"],
         rate_limit=DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit,
-        max_workers=options.get("max_workers") or 8,
+        max_workers=8 if options.get("max_workers") is None else options["max_workers"],
         window_dir=default_cache_dir() if share_window else None,
     )
     if client.limiter.window_error and warn is not None:

@@ -97,7 +97,9 @@ def resume_messages(window_id, outcome, check_mode=False) -> tuple:
     if selection is None:
         return [], None
     if not selection["tasks"] and not selection["plans"]:
-        return ["nothing to resume for window %s" % window_id], None
+        return ["nothing to resume for window %s: nothing in the selectors' scope is paused with the marker "
+                "[maintenance-window:%s]. If a pause ran with this id, check the window id and that the "
+                "selectors name the environment or workspace the pause used." % (window_id, window_id)], None
     resumed = set(outcome["resumed_task_ids"]) | set(outcome["resumed_plan_ids"])
     tasks = [t["name"] for t in selection["tasks"] if t["id"] in resumed]
     plans = [p["name"] for p in selection["plans"] if p["id"] in resumed]

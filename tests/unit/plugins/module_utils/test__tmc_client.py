@@ -188,3 +188,12 @@ def test_search_paging_sends_limit_and_offset_in_the_body(scripted):
     scripted.queue(200, {"items": [{"executable": "a"}], "limit": 100, "offset": 0, "total": 1})
     list(make_client().iter_pages("POST", "/orchestration/executables/tasks/search", body={"tags": ["sap"]}))
     assert scripted.sent[0]["json"] == {"tags": ["sap"], "limit": 100, "offset": 0}
+
+
+@pytest.mark.parametrize("option, value", [("max_workers", 0), ("timeout", 0)])
+def test_zero_workers_or_timeout_from_options_is_refused_not_replaced_by_the_default(option, value):
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import client_from_options
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
+
+    with pytest.raises(TalendConfigError, match=option):
+        client_from_options({"api_url": BASE, "token": "unit-pat", option: value})

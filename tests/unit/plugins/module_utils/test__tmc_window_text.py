@@ -66,8 +66,9 @@ def test_a_failed_selection_says_nothing():
 
 
 def test_resume_says_nothing_to_resume_or_what_was_resumed():
-    assert T.resume_messages("w1", {"selection": {"tasks": [], "plans": []}}) == (
-        ["nothing to resume for window w1"], None)
+    (line,), resumed = T.resume_messages("w1", {"selection": {"tasks": [], "plans": []}})
+    assert resumed is None and line.startswith("nothing to resume for window w1:")
+    assert "check the window id and that the selectors name the environment or workspace" in line
     lines = T.resume_messages("w1", {"selection": {"tasks": [entry("a"), entry("b")], "plans": [entry("p")]},
                                      "resumed_task_ids": ["a"], "resumed_plan_ids": ["p"]})
     assert lines == ([], "Window w1: resumed 1 task(s): A and 1 plan(s): P.")

@@ -86,5 +86,7 @@ def test_resume_without_marked_tasks_says_nothing_to_resume(scripted, capsys, mo
     scripted.queue(200, TASK)
     rc, result = run({"phase": "resume", "task_ids": ["t1"]}, capsys, monkeypatch, tmp_path)
     assert rc == 0 and result["changed"] is False
-    assert result["messages"] == result["selection_messages"] == ["nothing to resume for window w1"]
+    (line,) = result["messages"]
+    assert result["selection_messages"] == [line] and line.startswith("nothing to resume for window w1:")
+    assert "[maintenance-window:w1]" in line and "check the window id" in line
     assert result["phase_message"] == result["report_message"] == "" and "json_path" not in result
