@@ -19,23 +19,9 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit im
     backoff_delay,
     retry_after_seconds,
 )
+from fake_clock import FakeTime
 
 BASE = "https://api.eu.cloud.talend.com"
-
-
-class FakeTime:
-    """A clock that only moves when someone sleeps; records every sleep."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def start_times(limiter, fake, count):

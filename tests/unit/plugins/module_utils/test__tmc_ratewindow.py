@@ -20,22 +20,10 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratewindow i
     RequestWindow,
     SharedRequestWindow,
 )
+from fake_clock import FakeTime
 
 BASE = "https://api.eu.cloud.talend.com"
 WINDOW = 60.5
-
-
-class FakeTime:
-    def __init__(self, now=1_000_000.0):
-        self.now = now
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def most_in_any_window(starts, window=60.0):
@@ -44,7 +32,7 @@ def most_in_any_window(starts, window=60.0):
 
 
 def test_a_window_admits_limit_starts_at_once_then_says_how_long_to_wait():
-    fake = FakeTime()
+    fake = FakeTime(now=1_000_000.0)
     window = RequestWindow(5, WINDOW, clock=fake.clock)
     assert [window.take() for dummy in range(5)] == [0.0] * 5
     wait = window.take()
@@ -63,7 +51,7 @@ def test_a_start_leaves_the_window_no_earlier_than_window_seconds_after_it():
 
 
 def test_a_limiter_with_a_window_bursts_then_keeps_every_60_s_at_the_limit():
-    fake = FakeTime()
+    fake = FakeTime(now=1_000_000.0)
     limiter = RateLimiter(1800, clock=fake.clock, sleep=fake.sleep,
                           window=RequestWindow(1800, WINDOW, clock=fake.clock))
     starts = []
@@ -77,7 +65,7 @@ def test_a_limiter_with_a_window_bursts_then_keeps_every_60_s_at_the_limit():
 
 
 def test_a_429_hold_switches_the_limiter_to_even_spacing():
-    fake = FakeTime()
+    fake = FakeTime(now=1_000_000.0)
     limiter = RateLimiter(600, clock=fake.clock, sleep=fake.sleep,
                           window=RequestWindow(600, WINDOW, clock=fake.clock))
     assert [limiter.acquire() for dummy in range(3)] == [0.0, 0.0, 0.0]
@@ -94,7 +82,7 @@ def test_a_window_file_that_fails_mid_run_falls_back_to_even_spacing():
         def take(self):
             raise OSError(28, "No space left on device")
 
-    fake = FakeTime()
+    fake = FakeTime(now=1_000_000.0)
     limiter = RateLimiter(600, clock=fake.clock, sleep=fake.sleep, window=Broken(600, WINDOW))
     assert limiter.acquire() == 0.0
     assert limiter.paced and limiter.window is None
@@ -103,7 +91,7 @@ def test_a_window_file_that_fails_mid_run_falls_back_to_even_spacing():
 
 
 def test_two_processes_windows_on_one_file_share_the_count(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(now=1_000_000.0)
     first = SharedRequestWindow(3, WINDOW, str(tmp_path), BASE, clock=fake.clock)
     second = SharedRequestWindow(3, WINDOW, str(tmp_path), BASE, clock=fake.clock)
     other_host = SharedRequestWindow(3, WINDOW, str(tmp_path), "https://api.us.cloud.talend.com", clock=fake.clock)
@@ -157,7 +145,7 @@ def test_a_symlink_in_place_of_the_window_file_is_refused(tmp_path):
 
 
 def test_unreadable_lines_and_ticks_from_a_clock_set_back_are_forgotten(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(now=1_000_000.0)
     window = SharedRequestWindow(2, WINDOW, str(tmp_path), BASE, clock=fake.clock)
     far_future = int((fake.now + 3600) * 10)
     with open(window.path, "w") as handle:
