@@ -69,6 +69,11 @@ class TalendApiError(TalendError):
             "error": str(self),
         }
 
+    def with_hint(self, hint) -> "TalendApiError":
+        """The same error with ``hint`` (what to do next) in place of its own."""
+        return TalendApiError(self.status, self.operation, self.message, self.detail, self.request_id, hint=hint,
+                              host=self.host)
+
     @classmethod
     def from_response(cls, response, operation, hint=None, host=None):
         """Build the error from a ``requests.Response`` carrying an ``ErrorResponse`` body (or none)."""

@@ -46,13 +46,15 @@ TASK = ExecutableKind("task", "tasks", "/orchestration/executables/tasks", "task
 PLAN = ExecutableKind("plan", "plans", "/orchestration/executables/plans", "planPauseDetails")
 
 
-def validate_ids(ids, kind: ExecutableKind = TASK) -> list:
+def check_ids(ids, noun, consequence="Nothing was changed.") -> list:
     """Return ``ids`` as a list of unique strings in their first order, or raise before any request.
 
     An id is letters, digits, ``-`` and ``_`` (Talend ids are 24 hex characters or UUIDs):
     no ``/``, ``..``, white space or empty string, so it cannot change the request path.
 
     :param ids: iterable of str.
+    :param noun: what the ids name in the message (``task``, ``plan``, ``execution``).
+    :param consequence: the sentence that ends the message (what did not happen).
     :raises TalendConfigError: naming every bad id.
     """
     seen, result, bad = set(), [], []
@@ -66,9 +68,14 @@ def validate_ids(ids, kind: ExecutableKind = TASK) -> list:
     if bad:
         raise TalendConfigError(
             "Invalid %s id(s) %s: an id holds only letters, digits, '-' and '_' (no '/', '..', spaces or "
-            "empty values). Nothing was changed." % (kind.name, ", ".join(repr(b) for b in bad))
+            "empty values). %s" % (noun, ", ".join(repr(b) for b in bad), consequence)
         )
     return result
+
+
+def validate_ids(ids, kind: ExecutableKind = TASK) -> list:
+    """:func:`check_ids` for task or plan ids (``kind``). :raises TalendConfigError: naming every bad id."""
+    return check_ids(ids, kind.name)
 
 
 def pause_state(details) -> dict:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import map_concurrently
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendConfigError
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import ID_RE
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import check_ids
 
 TASK_EXECUTIONS_PATH = "/processing/executables/tasks/executions"
 EXECUTIONS_PATH = "/processing/executions"
@@ -63,20 +63,8 @@ def validate_statuses(statuses) -> list:
 
 
 def validate_execution_ids(ids) -> list:
-    """Return execution ids as unique strings in their first order, or raise before any request.
-
-    An id is letters, digits, ``-`` and ``_`` (execution ids are UUIDs), so it cannot change the path.
-
-    :param ids: iterable of str.
-    :raises TalendConfigError: naming every bad id.
-    """
-    values = [v if isinstance(v, str) else str(v) for v in ids or []]
-    bad = [v for v in values if not ID_RE.fullmatch(v)]
-    if bad:
-        raise TalendConfigError(
-            "Invalid execution id(s) %s: an id holds only letters, digits, '-' and '_'. Nothing was stopped."
-            % ", ".join(repr(b) for b in bad))
-    return list(dict.fromkeys(values))
+    """Execution ids (UUIDs) checked by ``_tmc_executables.check_ids``. :raises TalendConfigError: naming every bad id."""
+    return check_ids(ids, "execution", "Nothing was stopped.")
 
 
 def iso_utc(value):
@@ -186,12 +174,10 @@ def stop_executions(client, execution_ids, check_mode=False):
             return _stop_one(client, execution_id, check_mode), None
         except TalendApiError as exc:
             if exc.status == 404:
-                exc = TalendApiError(exc.status, exc.operation, exc.message, exc.detail, exc.request_id,
-                                     hint="No execution with this id: check the id and the region.", host=exc.host)
+                exc = exc.with_hint("No execution with this id: check the id and the region.")
             elif exc.status == 403:
-                exc = TalendApiError(exc.status, exc.operation, exc.message, exc.detail, exc.request_id,
-                                     hint="Stopping an execution needs the TMC_OPERATOR permission and the "
-                                          "EXECUTE role on the task's workspace.", host=exc.host)
+                exc = exc.with_hint("Stopping an execution needs the TMC_OPERATOR permission and the EXECUTE role on "
+                                    "the task's workspace.")
             return None, dict(exc.as_dict(), execution_id=execution_id)
 
     outcomes = map_concurrently(client, one, execution_ids)

@@ -47,12 +47,9 @@ def set_pause_states(client, kind, ids, paused, pause_context=None, check_mode=F
             return _set_one(client, kind, executable_id, paused, pause_context, check_mode, read_first), None
         except TalendApiError as exc:
             if exc.status == 403 and exc.operation.startswith("PUT"):
-                exc = TalendApiError(exc.status, exc.operation, exc.message, exc.detail, exc.request_id,
-                                     hint=PAUSE_403_HINT.format(kind=kind.name), host=exc.host)
+                exc = exc.with_hint(PAUSE_403_HINT.format(kind=kind.name))
             elif exc.status == 404:
-                exc = TalendApiError(exc.status, exc.operation, exc.message, exc.detail, exc.request_id,
-                                     hint="No %s with this id: check the id and the region." % kind.name,
-                                     host=exc.host)
+                exc = exc.with_hint("No %s with this id: check the id and the region." % kind.name)
             return None, dict(exc.as_dict(), id=executable_id)
 
     outcomes = map_concurrently(client, one, ids)

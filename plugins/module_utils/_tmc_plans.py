@@ -92,8 +92,6 @@ def read_plans(client, plan_ids) -> list:
         except TalendApiError as exc:
             if exc.status != 404:
                 raise
-            raise TalendApiError(exc.status, exc.operation, exc.message, exc.detail, exc.request_id,
-                                 hint="No plan with id %s: check the plan ids and the region." % plan_id,
-                                 host=exc.host) from None
+            raise exc.with_hint("No plan with id %s: check the plan ids and the region." % plan_id) from None
 
     return map_concurrently(client, one, plan_ids)

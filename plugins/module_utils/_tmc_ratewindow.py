@@ -26,7 +26,7 @@ import stat
 import threading
 import time
 
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_token_cache import ensure_private_directory
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import ensure_private_directory
 
 TICK_SECONDS = 0.1
 """Granularity of the counts: a start is recorded at the end of its tick, so it leaves the

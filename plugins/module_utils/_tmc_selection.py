@@ -106,48 +106,28 @@ def read_tasks(client, task_ids) -> list:
         except TalendApiError as exc:
             if exc.status != 404:
                 raise
-            raise TalendApiError(exc.status, exc.operation, exc.message, exc.detail, exc.request_id,
-                                 hint="No task with id %s: check the task ids and the region." % task_id,
-                                 host=exc.host) from None
+            raise exc.with_hint("No task with id %s: check the task ids and the region." % task_id) from None
 
     return map_concurrently(client, one, task_ids)
 
 
-def list_tasks(client, environment_id=None, workspace_id=None, name=None) -> list:
-    """List tasks with ``GET /orchestration/executables/tasks`` (``getAvailableTasks``), every page.
-
-    ``name`` is sent as a filter (the API matches it as a prefix) and then matched exactly here.
-    When no item of the answer carries ``taskPauseDetails`` (the vendor spec does not promise
-    it on list items), each task's detail is read to know its pause state.
-
-    :returns: summaries (see :func:`task_summary`).
-    :raises TalendApiError: the API failed.
-    """
-    return complete_pause_details(client, list_task_items(client, environment_id, workspace_id, name))
-
-
 def list_task_items(client, environment_id=None, workspace_id=None, name=None) -> list:
-    """The ``TaskExtract`` items of :func:`list_tasks`, exact ``name`` kept, pause details not completed."""
+    """``TaskExtract`` items of ``GET /orchestration/executables/tasks`` (``getAvailableTasks``), every page.
+
+    ``name`` is sent as a filter (the API matches it as a prefix) and then matched exactly here; pause
+    details are not completed (see :func:`complete_pause_details`). :raises TalendApiError: the API failed.
+    """
     params = {k: v for k, v in (("environmentId", environment_id), ("workspaceId", workspace_id), ("name", name)) if v}
     return [i for i in client.iter_pages("GET", TASK.path, params=params) if name is None or i.get("name") == name]
 
 
-def search_tasks(client, environment_id=None, workspace_id=None, name=None, tags=None) -> list:
-    """Tasks carrying every tag of ``tags``: ``POST /orchestration/executables/tasks/search`` (``listAvailableTasks``).
-
-    Reads every page. The API takes ``environmentId`` or ``workspaceId``, not both: the
-    workspace is sent when given (it lies in one environment). ``name`` is sent to narrow the
-    answer (the API matches it as a substring) and then matched exactly here.
-
-    :param tags: list of str, all must be on the task.
-    :returns: summaries (see :func:`task_summary`).
-    :raises TalendApiError: the API failed.
-    """
-    return complete_pause_details(client, search_task_items(client, environment_id, workspace_id, name, tags))
-
-
 def search_task_items(client, environment_id=None, workspace_id=None, name=None, tags=None) -> list:
-    """The ``TaskExtract`` items of :func:`search_tasks`, exact ``name`` kept, pause details not completed."""
+    """Items carrying every tag of ``tags``: ``POST /orchestration/executables/tasks/search`` (``listAvailableTasks``).
+
+    Every page. The API takes ``environmentId`` or ``workspaceId``, not both: the workspace is sent when given
+    (it lies in one environment). ``name`` narrows the answer and is then matched exactly here; pause details
+    are not completed. :raises TalendApiError: the API failed.
+    """
     body = {"tags": list(tags or [])}
     if workspace_id:
         body["workspaceId"] = workspace_id
@@ -289,9 +269,3 @@ def _scheduled(client, window, candidates, env, ws, tags) -> dict:
         found["PLAN"] |= events["PLAN"]
     return found
 
-
-def select_tasks(client, task_ids=None, environment=None, workspace=None, name=None, paused=None,
-                 pause_context_contains=None, **filters) -> list:
-    """Tasks matching every given filter: the ``tasks`` of :func:`select_executables` (same arguments)."""
-    return select_executables(client, task_ids=task_ids, environment=environment, workspace=workspace, name=name,
-                              paused=paused, pause_context_contains=pause_context_contains, **filters)["tasks"]

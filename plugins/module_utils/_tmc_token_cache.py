@@ -22,12 +22,15 @@ or cannot be parsed is ignored (and removed when it is ours).
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
 import stat
-import tempfile
+
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import (
+    ensure_private_directory,
+    write_atomically,
+)
 
 FORMAT = 1
 DIR_NAME = "talend_ops_cloud"
@@ -38,21 +41,6 @@ def default_cache_dir() -> str:
     """Per-user cache directory: ``$XDG_CACHE_HOME/talend_ops_cloud``, else ``~/.cache/talend_ops_cloud``."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, DIR_NAME)
-
-
-def ensure_private_directory(directory: str) -> None:
-    """Create ``directory`` (mode 0700) if missing; make sure it is a directory of the current
-    user that nobody else can read (an existing one with group/other bits is chmod-ed to 0700).
-
-    :param directory: path (str).
-    :raises OSError: it cannot be created or changed, or belongs to another user / is not a directory.
-    """
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    info = os.stat(directory)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise OSError(errno.EPERM, "not a directory of the current user", directory)
-    if info.st_mode & 0o077:
-        os.chmod(directory, 0o700)
 
 
 def cache_key(base_url: str, client_id: str) -> str:
@@ -132,20 +120,13 @@ class TokenCache:
         entry = {"format": FORMAT, "audience": base_url, "access_token": access_token,
                  "issued_at": issued_at, "expires_at": expires_at}
         path = self.path_for(base_url, client_id)
+
+        def write(handle):
+            json.dump(entry, handle)
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            write_atomically(path, write, mode=0o600)
         except OSError as exc:
-            raise TokenCacheError("cannot write in token cache directory %s: %s" % (self.directory, exc.strerror)) from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                os.fchmod(handle.fileno(), 0o600)
-                json.dump(entry, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except OSError as exc:
-            self._remove(tmp)
-            raise TokenCacheError("cannot write token cache file %s: %s" % (path, exc.strerror)) from None
+            raise TokenCacheError("cannot write token cache file %s: %s" % (path, exc.strerror or exc)) from None
 
     def discard(self, base_url: str, client_id: str, access_token: str | None = None) -> None:
         """Remove the entry; with ``access_token``, only if the file still holds that token.

@@ -10,7 +10,6 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client impor
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendConfigError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import (
     select_executables,
-    select_tasks,
 )
 
 BASE = "https://api.us.cloud.talend.com"
@@ -290,3 +289,8 @@ def test_list_without_pause_details_reads_only_the_tasks_inside_the_window(scrip
                          scheduled_to="2026-11-29T05:00:00Z")
     assert [(t["id"], t["paused"]) for t in tasks] == [("t3", True)]
     assert scripted.sent[-1]["url"] == BASE + "/orchestration/executables/tasks/t3" and len(scripted.sent) == 4
+
+
+def select_tasks(client, **filters):
+    """The ``tasks`` of ``select_executables`` (the tests here look at tasks only)."""
+    return select_executables(client, **filters)["tasks"]
