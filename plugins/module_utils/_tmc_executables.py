@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
 
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+ID_RULE = "an id holds only letters, digits, '-' and '_' (no '/', '..', spaces or empty values)"
 
 
 @dataclass(frozen=True)
@@ -57,20 +58,16 @@ def check_ids(ids, noun, consequence="Nothing was changed.") -> list:
     :param consequence: the sentence that ends the message (what did not happen).
     :raises TalendConfigError: naming every bad id.
     """
-    seen, result, bad = set(), [], []
-    for raw in ids or []:
-        value = raw if isinstance(raw, str) else str(raw)
-        if not ID_RE.fullmatch(value):
-            bad.append(value)
-        elif value not in seen:
-            seen.add(value)
-            result.append(value)
+    bad = invalid_ids(ids)
     if bad:
-        raise TalendConfigError(
-            "Invalid %s id(s) %s: an id holds only letters, digits, '-' and '_' (no '/', '..', spaces or "
-            "empty values). %s" % (noun, ", ".join(repr(b) for b in bad), consequence)
-        )
-    return result
+        raise TalendConfigError("Invalid %s id(s) %s: %s. %s" % (noun, ", ".join(repr(b) for b in bad), ID_RULE,
+                                                                 consequence))
+    return list(dict.fromkeys(i if isinstance(i, str) else str(i) for i in ids or []))
+
+
+def invalid_ids(ids) -> list:
+    """The values of ``ids`` (iterable) that break the id rule :data:`ID_RE`, as str."""
+    return [v for v in (i if isinstance(i, str) else str(i) for i in ids or []) if not ID_RE.fullmatch(v)]
 
 
 def validate_ids(ids, kind: ExecutableKind = TASK) -> list:

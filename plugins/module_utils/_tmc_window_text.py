@@ -6,7 +6,7 @@
 # Note that this module_utils is **PRIVATE** to the collection. It can have breaking changes at any time.
 # Do not use this from other collections or standalone plugins/modules!
 
-"""What a phase of a maintenance window tells the operator, as lines of text (see ``_tmc_window``).
+"""What a phase of a maintenance window tells the operator, as lines of text (see ``_tmc_window_engine``).
 
 Lists of names stop after :data:`NAME_LIMIT` entries and say how many more the report holds: a window
 of 10,000 tasks prints a readable line, not 10,000 names.
@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import window_of
+
 NAME_LIMIT = 50
+FAILURE_LIMIT = 20
 
 
 def name_list(names, limit=NAME_LIMIT) -> str:
@@ -36,37 +39,52 @@ def _counted(count, noun, names) -> str:
     return "%d %s(s)%s" % (count, noun, (": " + text) if text else "")
 
 
-def pause_messages(window_id, outcome, check_mode=False) -> tuple:
-    """Lines of the pause phase: about the selection (selectors that select nothing, what someone else paused
-    and is left alone, an empty selection, what an earlier run of the window holds), then what was paused.
+def _left_alone(window_id, foreign) -> list:
+    """Lines about what is paused by someone else: other windows by their id, then the rest."""
+    by_window, others = {}, []
+    for entry in foreign:
+        owner = window_of(entry.get("pause_context"))
+        if owner is not None:
+            by_window.setdefault(owner, []).append(entry["name"])
+        else:
+            others.append(entry)
+    lines = ["Window %s: %d task(s) or plan(s) of this selection are held by window %s: they stay paused and come "
+             "back when window %s resumes: %s" % (window_id, len(names), owner, owner, name_list(names))
+             for owner, names in sorted(by_window.items())]
+    if others:
+        lines.append("Window %s leaves alone %d task(s) or plan(s) paused by someone else, to stay paused after the "
+                     "window: %s" % (window_id, len(others), name_list(
+                         ["%s (paused: %s)" % (e["name"], e.get("pause_context") or "") for e in others])))
+    return lines
 
-    :param outcome: the dict of ``_tmc_window.run_pause``.
+
+def pause_messages(outcome) -> tuple:
+    """Lines of the pause phase: about the selection (selectors that select nothing, what another window or
+    someone else holds, an empty selection, what an earlier run of the window holds), then what was paused.
+
+    :param outcome: a ``PhaseOutcome`` of the pause phase (``_tmc_window_engine``).
     :returns: ``(selection lines: list of str, what was paused: str or None)``; ``([], None)`` when the
         selection failed, ``None`` for the second when nothing was due.
     """
-    selection = outcome["selection"]
+    selection, window_id = outcome.selection, outcome.request.window.id
     if selection is None:
         return [], None
-    tasks, plans = outcome["tasks"], outcome["plans"]
+    tasks, plans = outcome.tasks, outcome.plans
     lines = []
-    for selector in selection["empty_selectors"]:
+    for selector in selection.empty_selectors:
         lines.append("Window %s: selector %s selects no task%s. Check its environment, workspace, name, tags and "
                      "schedule window." % (window_id, json.dumps(selector),
                                            " and no plan" if selector.get("include_plans") else ""))
-    foreign = tasks["foreign"] + plans["foreign"]
-    if foreign:
-        lines.append("Window %s leaves alone %d task(s) or plan(s) paused by someone else, to stay paused after the "
-                     "window: %s" % (window_id, len(foreign), name_list(
-                         ["%s (paused: %s)" % (e["name"], e.get("pause_context") or "") for e in foreign])))
-    due_tasks, due_plans = len(tasks["to_pause"]), len(plans["to_pause"])
-    held_tasks, held_plans = len(tasks["held"]), len(plans["held"])
-    selected = len(selection["tasks"]) + len(selection["plans"])
+    lines += _left_alone(window_id, tasks.foreign + plans.foreign)
+    due_tasks, due_plans = len(tasks.to_pause), len(plans.to_pause)
+    held_tasks, held_plans = len(tasks.held), len(plans.held)
+    selected = len(selection.tasks) + len(selection.plans)
     if not due_tasks and not due_plans:
         if not selected:
             why = "the selectors and ids select no task and no plan."
         else:
             why = "the %d task(s) and %d plan(s) selected are paused already (%d by this window, %d by someone " \
-                  "else)." % (len(selection["tasks"]), len(selection["plans"]), held_tasks + held_plans,
+                  "else)." % (len(selection.tasks), len(selection.plans), held_tasks + held_plans,
                               selected - held_tasks - held_plans)
         lines.append("Window %s: nothing to pause: %s" % (window_id, why))
         return lines, None
@@ -74,45 +92,89 @@ def pause_messages(window_id, outcome, check_mode=False) -> tuple:
         lines.append("Window %s: an earlier run already paused %d task(s) and %d plan(s) of this selection; they "
                      "keep their marker. %d task(s) and %d plan(s) are left to pause."
                      % (window_id, held_tasks, held_plans, due_tasks, due_plans))
-    names = {e["id"]: e["name"] for e in tasks["to_pause"] + plans["to_pause"]}
-    newly = set(outcome["newly_paused"])
-    new_tasks = [names[e["id"]] for e in tasks["to_pause"] if e["id"] in newly]
-    new_plans = [names[e["id"]] for e in plans["to_pause"] if e["id"] in newly]
+    newly = set(outcome.newly_paused())
+    new_tasks = [e["name"] for e in tasks.to_pause if e["id"] in newly]
+    new_plans = [e["name"] for e in plans.to_pause if e["id"] in newly]
     earlier = ", %d of them paused by an earlier run" % (held_tasks + held_plans) if held_tasks + held_plans else ""
-    failed = outcome["failed_ids"]
+    failed = outcome.failed_ids()
     return lines, ("Window %s: %s %s and %s. The window holds %d task(s) and %d plan(s) paused%s.%s" % (
-        window_id, "would pause" if check_mode else "paused", _counted(len(new_tasks), "task", new_tasks),
-        _counted(len(new_plans), "plan", new_plans), len(outcome["paused_task_ids"]),
-        len(outcome["paused_plan_ids"]), earlier,
-        " %d could not be paused (see above and the report); the drain is skipped." % len(failed) if failed else ""))
+        window_id, "would pause" if outcome.check_mode else "paused", _counted(len(new_tasks), "task", new_tasks),
+        _counted(len(new_plans), "plan", new_plans), len(outcome.held_task_ids()), len(outcome.held_plan_ids()),
+        earlier, " %d could not be paused (see above and the report); the drain is skipped." % len(failed)
+        if failed else ""))
 
 
-def resume_messages(window_id, outcome, check_mode=False) -> tuple:
+def resume_messages(outcome) -> tuple:
     """Lines of the resume phase: ``nothing to resume for window <id>``, or what was resumed.
 
-    :param outcome: the dict of ``_tmc_window.run_resume``.
+    :param outcome: a ``PhaseOutcome`` of the resume phase.
     :returns: ``(selection lines: list of str, what was resumed: str or None)``, as :func:`pause_messages`.
     """
-    selection = outcome["selection"]
+    selection, window = outcome.selection, outcome.request.window
     if selection is None:
         return [], None
-    if not selection["tasks"] and not selection["plans"]:
-        return ["nothing to resume for window %s: nothing in the selectors' scope is paused with the marker "
-                "[maintenance-window:%s]. If a pause ran with this id, check the window id and that the "
-                "selectors name the environment or workspace the pause used." % (window_id, window_id)], None
-    resumed = set(outcome["resumed_task_ids"]) | set(outcome["resumed_plan_ids"])
-    tasks = [t["name"] for t in selection["tasks"] if t["id"] in resumed]
-    plans = [p["name"] for p in selection["plans"] if p["id"] in resumed]
-    return [], "Window %s: %s %s and %s." % (window_id, "would resume" if check_mode else "resumed",
+    if not selection.tasks and not selection.plans:
+        return ["nothing to resume for window %s: nothing in the selectors' scope is paused with the marker %s at the "
+                "end of its pauseContext. If a pause ran with this id, check the window id and that the selectors "
+                "name the environment or workspace the pause used." % (window.id, window.marker)], None
+    resumed = set(outcome.resumed_task_ids()) | set(outcome.resumed_plan_ids())
+    tasks = [t["name"] for t in selection.tasks if t["id"] in resumed]
+    plans = [p["name"] for p in selection.plans if p["id"] in resumed]
+    return [], "Window %s: %s %s and %s." % (window.id, "would resume" if outcome.check_mode else "resumed",
                                              _counted(len(tasks), "task", tasks), _counted(len(plans), "plan", plans))
 
 
-def report_message(window_id, written) -> str:
+def report_message(window_id, report) -> str:
     """``Window <id>: report <json> (<status>[, everything found with the marker is back]); summary <md>.``
 
-    :param written: the dict of ``_tmc_report.write_report`` (``json_path``, ``markdown_path``, ``document``).
+    :param report: the ``WindowReport`` after its last record.
     """
-    summary = written["document"]["summary"]
+    summary = report.document["summary"]
     return "Window %s: report %s (%s%s); summary %s." % (
-        window_id, written["json_path"], summary["status"],
-        ", everything found with the marker is back" if summary["all_back"] else "", written["markdown_path"])
+        window_id, report.json_path, summary["status"],
+        ", everything found with the marker is back" if summary["all_back"] else "", report.markdown_path)
+
+
+def _failure(f) -> str:
+    return "%s %s%s: %s%s%s" % (
+        f["kind"], f["id"], " (%s)" % f["name"] if f.get("name") else "", "HTTP %s " % f["status"] if f.get("status")
+        else "", f.get("message") or f["result"], " (request id %s)" % f["request_id"] if f.get("request_id") else "")
+
+
+def failure_message(outcome, failures, attempted, report_path=None) -> str:
+    """The message a failed phase ends with: what stopped it or which ids failed, hints, what to run next.
+
+    :param outcome: the ``PhaseOutcome``. :param failures: ``run_failures`` of its record (list of dicts).
+    :param attempted: how many tasks and plans a change was due for (int).
+    :param report_path: the JSON report, or None.
+    """
+    request, window = outcome.request, outcome.request.window
+    phase = request.phase
+    if outcome.drain is not None and outcome.drain.error:
+        return "Window %s: %s%s" % (window.id, outcome.drain.error, " Report: %s." % report_path if report_path else "")
+    if outcome.error:
+        text = "Window %s: the %s phase stopped at %s" % (window.id, phase, outcome.error.rstrip("."))
+    else:
+        text = "Window %s: the %s phase could not %s %d of %d task(s) or plan(s): %s" % (
+            window.id, phase, phase, len(failures), attempted, "; ".join(_failure(f) for f in failures[:FAILURE_LIMIT]))
+        if len(failures) > FAILURE_LIMIT:
+            text += "; and %d more (see the report)" % (len(failures) - FAILURE_LIMIT)
+    text += "."
+    statuses = {f.get("status") for f in failures}
+    if 403 in statuses:
+        text += (" A 403 on pause or resume means the account lacks the TMC_OPERATOR permission or the AUTHOR role on "
+                 "the workspace: grant both.")
+    if 429 in statuses:
+        text += (" A 429 means the API's rate limit held through every retry: run the phase again later, or lower "
+                 "talend_rate_limit or talend_max_workers.")
+    if not outcome.changed_anything() and not outcome.unsure_anything():
+        text += " Nothing was changed."
+    elif phase == "pause":
+        text += (" What was paused keeps the marker %s. Run the pause phase again to pause what is left (what the "
+                 "window holds stays as it is), or bring everything back with -e maintenance_window_phase=resume "
+                 "-e maintenance_window_id=%s." % (window.marker, window.id))
+    else:
+        text += (" What was not resumed still carries the marker %s: run the resume phase again." % window.marker)
+    if report_path:
+        text += " Report: %s." % report_path
+    return text

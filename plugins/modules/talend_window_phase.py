@@ -11,9 +11,10 @@ module: talend_window_phase
 short_description: Run the pause or the resume phase of a maintenance window in one step
 version_added: 0.1.0
 description:
-  - Does in one module run what the role C(talend_ops.cloud.maintenance_window) does for a phase before its drain,
-    so that the summaries of thousands of tasks never leave this process. Used by the role; it can be used
-    on its own.
+  - Runs one phase of a window through the collection's window engine, on the controller (an action plugin), so
+    that the summaries of thousands of tasks never leave one process and what the phase tells while it works
+    (each poll of the drain) is printed as it happens. Used by the role C(talend_ops.cloud.maintenance_window);
+    it can be used on its own.
   - V(pause) reads every selector and the explicit ids (as M(talend_ops.cloud.talend_task_info) does), sorts the
     selection into what to pause, what this window already holds (paused with its marker) and what someone else
     paused (left alone), pauses the plans then the tasks with C(pauseContext) set to O(reason) followed by the
@@ -21,10 +22,13 @@ description:
   - V(resume) finds, within the environment and workspace of each selector (the whole account for a selector that
     gives neither) and among the explicit ids, the tasks and plans still paused with that exact marker, and
     resumes the tasks then the plans.
+  - With O(drain), the V(pause) phase then waits until no execution of the tasks the window holds is in flight,
+    printing each poll, and applies O(drain_on_timeout) when O(drain_timeout) passes.
   - Every id is attempted; the module then fails if any id failed or a step stopped the phase (an unknown
-    environment, an ambiguous name, an explicit id that does not exist), after writing the report.
-  - Adds the record of the run to the window report in O(report_dir), as M(talend_ops.cloud.talend_window_report)
-    does.
+    environment, an ambiguous name, an explicit id that does not exist, runs still in flight at the drain's
+    timeout with O(drain_on_timeout=fail)), after writing the report, with a message that says what to run next.
+  - Adds the record of the run to the window report in O(report_dir), once after the pause or resume calls and
+    again after the drain, so that a play killed during a long drain still leaves the record.
 author:
   - talend_ops.cloud maintainers (@talend-ops)
 extends_documentation_fragment:
@@ -33,9 +37,14 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Reads the selection and each state to change with C(GET), sends no C(PUT) and writes no report.
+    details: Reads the selection and each state to change with C(GET), polls the runs in flight once, sends no
+      C(PUT) or C(DELETE) and writes no report.
   diff_mode:
     support: none
+  action:
+    support: full
+    details: The engine runs in the controller's worker process; the task's C(environment) applies to the
+      C(TALEND_*) variables.
   action_group:
     support: full
     membership:
@@ -99,24 +108,49 @@ options:
     type: list
     elements: str
     default: []
+  drain:
+    description: V(pause) only; after pausing, wait until no execution of the tasks the window holds is in flight.
+    type: bool
+    default: false
+  drain_timeout:
+    description: Seconds to wait for the runs in flight (0 or more).
+    type: int
+    default: 1800
+  drain_interval:
+    description: Seconds between two polls of the runs in flight (1 or more).
+    type: int
+    default: 30
+  drain_on_timeout:
+    description:
+      - What to do when runs are still in flight after O(drain_timeout).
+      - V(fail) fails the phase before the maintenance (the tasks stay paused), V(continue) goes on, V(stop) stops
+        those executions (C(DELETE /processing/executions/{id})).
+    type: str
+    choices: [fail, continue, stop]
+    default: fail
   report_dir:
     description:
       - Directory of the window report C(<window_id>.json) and C(<window_id>.md), created with mode C(0700) when
-        missing, before any request. Not given or empty, no report is written.
+        missing; it must be writable, checked before any request. Not given or empty, no report is written.
     type: path
+  tenant:
+    description:
+      - Name of the tenant when a window spans several; the report files are then C(<window_id>.<tenant>.json) and
+        C(.md). Same rule as O(window_id).
+    type: str
 notes:
-  - Bad input (window id, ids, schedule windows, connection options) fails before any request.
+  - Bad input (window id, reason, ids, selectors, schedule windows, drain settings, report directory, connection
+    options) fails before any request, naming every problem at once.
 seealso:
   - module: talend_ops.cloud.talend_task_info
   - module: talend_ops.cloud.talend_task_pause
-  - module: talend_ops.cloud.talend_window_report
   - name: Role talend_ops.cloud.maintenance_window
-    description: Runs this module for each phase, drains the runs in flight and tells what to do next.
+    description: Runs this module for each phase and tells what to do next.
     link: https://github.com/talend-ops/cloud/tree/main/roles/maintenance_window
 """
 
 EXAMPLES = r"""
-- name: Pause everything in Production for window CHG0042, report in ./reports
+- name: Pause everything in Production for window CHG0042, wait for the runs in flight, report in ./reports
   talend_ops.cloud.talend_window_phase:
     window_id: CHG0042
     phase: pause
@@ -124,6 +158,9 @@ EXAMPLES = r"""
     selectors:
       - environment: Production
         include_plans: true
+    drain: true
+    drain_timeout: 0          # look once and go on; the role waits up to 30 minutes by default
+    drain_on_timeout: continue
     report_dir: reports
   register: paused
 
@@ -206,10 +243,6 @@ paused_plan_ids:
   returned: always
   type: list
   elements: str
-task_names:
-  description: "V(pause) only; C({id: name}) of the tasks of RV(paused_task_ids)."
-  returned: always
-  type: dict
 resumed_task_ids:
   description: V(resume) only; the tasks resumed by this run.
   returned: always
@@ -225,142 +258,14 @@ failed_ids:
   returned: always
   type: list
   elements: str
+drain:
+  description: V(pause) with O(drain); C({held_tasks, polls, elapsed_seconds, still_running, on_timeout, stopped,
+    ended_before_stop, stop_failures, error}), as in the report; null without a drain.
+  returned: always
+  type: dict
+stats:
+  description: What the role hands to C(ansible.builtin.set_stats) for the next job of an AWX workflow,
+    C({maintenance_window_id, maintenance_window_stats{phase, outcome, status, tasks, plans, report}}).
+  returned: always
+  type: dict
 """
-
-import os
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import (
-    client_from_options,
-    tmc_argument_spec,
-)
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError, TalendError
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK, validate_ids
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_report import (
-    check_window_id,
-    run_failures,
-    utc_now,
-    write_report,
-)
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_window
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window import phase_run, run_pause, run_resume
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text import (
-    pause_messages,
-    report_message,
-    resume_messages,
-)
-
-SELECTOR_SPEC = dict(
-    environment=dict(type="str"),
-    workspace=dict(type="str"),
-    name=dict(type="str"),
-    tags=dict(type="list", elements="str"),
-    scheduled_from=dict(type="raw"),
-    scheduled_to=dict(type="raw"),
-    include_plans=dict(type="bool", default=False),
-)
-
-
-def check_input(params):
-    """Validate everything before any request; returns ``(task_ids, plan_ids)``. :raises TalendConfigError:"""
-    check_window_id(params["window_id"])
-    task_ids = validate_ids(params["task_ids"], TASK)
-    plan_ids = validate_ids(params["plan_ids"], PLAN)
-    if params["phase"] == "pause":
-        for number, selector in enumerate(params["selectors"], 1):
-            bounds = [selector.get(k) for k in ("scheduled_from", "scheduled_to")]
-            try:
-                parse_window(*[None if b in (None, "") else str(b) for b in bounds])
-            except TalendConfigError as exc:
-                raise TalendConfigError("selector %d: %s" % (number, exc)) from None
-    return task_ids, plan_ids
-
-
-def make_report_dir(path):
-    """Create ``path`` (mode 0700; ``~`` already expanded by the ``path`` option type) when missing; an existing
-    directory keeps its mode. :raises OSError:"""
-    if not os.path.isdir(path):
-        os.makedirs(path, mode=0o700, exist_ok=True)
-        os.chmod(path, 0o700)
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            tmc_argument_spec(),
-            window_id=dict(type="str", required=True),
-            phase=dict(type="str", required=True, choices=["pause", "resume"]),
-            reason=dict(type="str", default="Paused for a maintenance window"),
-            selectors=dict(type="list", elements="dict", default=[], options=SELECTOR_SPEC),
-            task_ids=dict(type="list", elements="str", default=[]),
-            plan_ids=dict(type="list", elements="str", default=[]),
-            report_dir=dict(type="path"),
-        ),
-        supports_check_mode=True,
-    )
-    p = module.params
-    started = utc_now()
-    try:
-        task_ids, plan_ids = check_input(p)
-    except TalendConfigError as exc:
-        module.fail_json(msg="%s Nothing was changed." % exc)
-    if p["report_dir"] and not module.check_mode:
-        try:
-            make_report_dir(p["report_dir"])
-        except OSError as exc:
-            module.fail_json(msg="The report directory %s could not be created: %s. Give a writable "
-                                 "maintenance_window_report_dir. Nothing was changed." % (p["report_dir"], exc))
-    pausing = p["phase"] == "pause"
-    client, error = None, None
-    try:
-        client = client_from_options(p, warn=module.warn)
-    except TalendError as exc:
-        error = str(exc)
-    if client is None:
-        outcome = {"selection": None, "tasks_result": None, "plans_result": None, "tasks_at": None, "plans_at": None,
-                   "error": error, "paused_task_ids": [], "paused_plan_ids": [], "failed_ids": [],
-                   "resumed_task_ids": [], "resumed_plan_ids": []}
-    elif pausing:
-        outcome = run_pause(client, p["window_id"], p["reason"], p["selectors"], task_ids, plan_ids, module.check_mode)
-    else:
-        outcome = run_resume(client, p["window_id"], p["selectors"], task_ids, plan_ids, module.check_mode)
-    run = phase_run(p["phase"], p["window_id"], outcome, started, reason=p["reason"])
-    try:
-        written = write_report(p["report_dir"], p["window_id"], run, check_mode=module.check_mode)
-    except OSError as exc:
-        module.fail_json(msg="The report of window %s could not be written in %s: %s. Give a writable "
-                             "maintenance_window_report_dir." % (p["window_id"], p["report_dir"], exc))
-    for warning in written["warnings"]:
-        module.warn(warning)
-    if client is None:
-        notes, done = [], None
-    elif pausing:
-        notes, done = pause_messages(p["window_id"], outcome, module.check_mode)
-    else:
-        notes, done = resume_messages(p["window_id"], outcome, module.check_mode)
-    where = report_message(p["window_id"], written) if written["json_path"] else None
-    messages = notes + [m for m in (done, where) if m]
-    selection = outcome["selection"] or {"tasks": []}
-    held = set(outcome.get("paused_task_ids") or [])
-    summary = written["document"]["summary"]
-    failures = run_failures(run)
-    result = dict(
-        changed=any((outcome[k] or {}).get("changed") for k in ("tasks_result", "plans_result")),
-        messages=messages, selection_messages=notes, phase_message=done or "", report_message=where or "",
-        error=run["error"], outcome=run["outcome"], started=started, counts=run["counts"],
-        failures=failures, summary={"status": summary["status"], "all_back": summary["all_back"]},
-        paused_task_ids=outcome.get("paused_task_ids") or [], paused_plan_ids=outcome.get("paused_plan_ids") or [],
-        task_names={t["id"]: t["name"] for t in selection["tasks"] if t["id"] in held} if pausing else {},
-        resumed_task_ids=outcome.get("resumed_task_ids") or [], resumed_plan_ids=outcome.get("resumed_plan_ids") or [],
-        failed_ids=outcome.get("failed_ids") or [f["id"] for f in failures])
-    if written["json_path"]:
-        result.update(json_path=written["json_path"], markdown_path=written["markdown_path"])
-    if run["outcome"] != "succeeded":
-        module.fail_json(msg=run["error"] or "%d task(s) or plan(s) could not be %s: %s" % (
-            len(failures), "paused" if pausing else "resumed", ", ".join(f["id"] for f in failures[:20])), **result)
-    module.exit_json(**result)
-
-
-if __name__ == "__main__":
-    main()

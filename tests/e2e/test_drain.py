@@ -33,7 +33,7 @@ PLAYBOOK = """\
       ansible.builtin.debug:
         msg: %s
 """ % MAINTENANCE
-LABEL_RE = re.compile(r"\(item=poll (\d+) at (\d+) s: ([^\n]*)\)$", re.M)
+POLL_RE = re.compile(r"^Window drain-e2e: poll (\d+) at (\d+) s: ([^\n]*)$", re.M)
 
 
 @pytest.fixture
@@ -105,8 +105,8 @@ def wait_for_polls(emulator, proc, count, timeout=90):
 
 
 def poll_labels(out):
-    """``[(poll number, elapsed seconds, outcome text)]`` of the drain's loop items."""
-    return [(int(n), int(s), text) for n, s, text in LABEL_RE.findall(out)]
+    """``[(poll number, elapsed seconds, outcome text)]`` of the drain's poll lines, printed as each poll happens."""
+    return [(int(n), int(s), text) for n, s, text in POLL_RE.findall(out)]
 
 
 def test_runs_that_end_inside_the_timeout_are_waited_for_and_both_cluster_runs_count(frozen, ansible_env, playbook):

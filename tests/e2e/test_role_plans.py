@@ -183,8 +183,8 @@ def test_facts_hold_every_id_the_window_holds_paused_across_runs(emulator, ansib
         "  roles:\n    - talend_ops.cloud.maintenance_window\n"
         "  post_tasks:\n"
         "    - ansible.builtin.copy:\n"
-        "        content: \"{{ {'tasks': maintenance_window__paused_task_ids, "
-        "'plans': maintenance_window__paused_plan_ids} | to_json }}\"\n"
+        "        content: \"{{ {'tasks': maintenance_window_paused_task_ids, "
+        "'plans': maintenance_window_paused_plan_ids} | to_json }}\"\n"
         "        dest: %s\n" % facts)
     before = states(emulator)
     selectors = [{"workspace": "Finance", "include_plans": True}]

@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) talend_ops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Action plugin of ``talend_ops.cloud.talend_window_phase``: runs the window engine on the controller.
+
+The engine runs in this worker process rather than as a module process so that what it tells while it
+works (each poll of the drain, and later each wave of a paced resume) reaches the play output as it happens:
+a module can only speak when it ends. The options, the checks and every decision are the engine's
+(``plugins/module_utils/_tmc_window_engine.py``); this file only validates the options against the same
+``argument_spec`` a module would, applies the task's ``environment`` to the ``TALEND_*`` fallbacks, runs the
+engine and keeps every ``no_log`` value out of the result.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+from ansible.module_utils.common.parameters import remove_values
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import tmc_argument_spec
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_engine import run_window_phase
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import window_argument_spec
+
+display = Display()
+
+
+@contextmanager
+def _environment(values):
+    """``os.environ`` with ``values`` (the task's ``environment``) for the time of the block."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update({k: "%s" % v for k, v in values.items()})
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class ActionModule(ActionBase):
+    """Run one phase of a maintenance window (see the module documentation)."""
+
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        environment = {}
+        self._compute_environment_string(environment)
+        warnings = []
+        spec = dict(tmc_argument_spec(), **window_argument_spec())
+        with _environment(environment):
+            dummy, params = self.validate_argument_spec(argument_spec=spec)
+            outcome = run_window_phase(params, check_mode=bool(self._play_context.check_mode),
+                                       say=display.display, warn=warnings.append)
+        outcome["warnings"] = warnings + outcome.get("warnings", [])
+        result.update(outcome)
+        secrets = {"%s" % params[k] for k, option in spec.items() if option.get("no_log") and params.get(k)}
+        return remove_values(result, secrets)

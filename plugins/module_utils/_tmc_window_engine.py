@@ -1,0 +1,252 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) talend_ops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note that this module_utils is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
+"""The window engine: one phase of a maintenance window goes one way through here.
+
+    check_request ─ report dir ─ client ─┬─ pause:  select ─ change (plans, tasks) ─ read back ─ record ─ drain ─ record
+                                         └─ resume: select ─ change (tasks, plans) ─ record
+                                                          └────── result: messages, facts, stats, failure text
+
+Each step lives in its own ``_tmc_window_<step>.py`` file and returns one typed outcome; :class:`PhaseOutcome`
+holds them and is the one source of the report record, the messages and the result. A new step is a new file
+and one call in :func:`run_window_phase`'s phase function (see ``docs/architecture.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import HAS_REQUESTS, client_from_options
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError, TalendError
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import check_writable_directory
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome, change_states
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drain import Drain
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import NOTHING_SENT, check_request
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import (
+    WindowReport,
+    build_run,
+    entry_records,
+    run_failures,
+)
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_select import (
+    PhaseError,
+    Sorted,
+    select_for_pause,
+    select_for_resume,
+    sort_for_pause,
+)
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text import (
+    failure_message,
+    pause_messages,
+    report_message,
+    resume_messages,
+)
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_verify import ReadBack, read_back_pause
+
+REQUESTS_MISSING = ("The Python library 'requests' is required on the controller (the Python that runs "
+                    "ansible-playbook, or the execution environment): pip install -r requirements.txt of the collection.")
+
+
+@dataclass
+class PhaseOutcome:
+    """Every step's outcome of one phase run.
+
+    :param request: the checked ``WindowRequest``. :param started: ISO 8601 UTC. :param check_mode: bool.
+    :param selection: the ``Selection``, None until selected. :param tasks: ``Sorted`` tasks (pause);
+        ``plans`` the same. :param task_change: ``ChangeOutcome`` of the tasks; ``plan_change`` of the plans.
+    :param read_back: ``ReadBack`` of the unsure pauses. :param drain: ``DrainOutcome`` or None.
+    :param error: ``"<step>: <message>"`` of a step that stopped the phase, or None.
+    """
+
+    request: object
+    started: str
+    check_mode: bool = False
+    selection: object = None
+    tasks: Sorted = field(default_factory=Sorted)
+    plans: Sorted = field(default_factory=Sorted)
+    task_change: ChangeOutcome = field(default_factory=lambda: ChangeOutcome(TASK))
+    plan_change: ChangeOutcome = field(default_factory=lambda: ChangeOutcome(PLAN))
+    read_back: ReadBack = field(default_factory=ReadBack)
+    drain: object = None
+    error: str | None = None
+
+    def _changed(self, change) -> list:
+        return change.changed_ids() + [i for i in change.ids if i in set(self.read_back.confirmed)]
+
+    def newly_paused(self) -> list:
+        """Ids this run paused (answered 202, or read back with the marker after a lost answer)."""
+        return list(dict.fromkeys(self._changed(self.task_change) + self._changed(self.plan_change)))
+
+    def held_task_ids(self) -> list:
+        """Pause phase: every task the window holds paused, by an earlier run or this one."""
+        return list(dict.fromkeys([e["id"] for e in self.tasks.held] + self._changed(self.task_change)))
+
+    def held_plan_ids(self) -> list:
+        """Pause phase: every plan the window holds paused."""
+        return list(dict.fromkeys([e["id"] for e in self.plans.held] + self._changed(self.plan_change)))
+
+    def resumed_task_ids(self) -> list:
+        """Resume phase: the tasks this run resumed."""
+        return [] if self.request.pausing else self.task_change.changed_ids()
+
+    def resumed_plan_ids(self) -> list:
+        """Resume phase: the plans this run resumed."""
+        return [] if self.request.pausing else self.plan_change.changed_ids()
+
+    def failed_ids(self) -> list:
+        """Ids whose change failed (and was not read back as done)."""
+        confirmed = set(self.read_back.confirmed)
+        return [i for i in self.task_change.failed_ids() + self.plan_change.failed_ids() if i not in confirmed]
+
+    def changed_anything(self) -> bool:
+        """True when a state changed (in check mode: would change)."""
+        return self.task_change.changed or self.plan_change.changed or bool(self.read_back.confirmed)
+
+    def unsure_anything(self) -> bool:
+        """True when a write was sent whose effect is not known (no answer, 5xx): "nothing changed" is not sure."""
+        changes = (self.task_change, self.plan_change)
+        return any(set(c.ids) - c.refused_ids() - {e["id"] for e in c.entries} for c in changes)
+
+    def record(self) -> dict:
+        """The report record of this run (``_tmc_window_report.build_run``)."""
+        window, selection = self.request.window, self.selection
+        confirmed = self.read_back.confirmed
+        tasks = entry_records(self.request.phase, window, selection.tasks if selection else [],
+                              self.task_change if self.task_change.at else None, confirmed)
+        plans = entry_records(self.request.phase, window, selection.plans if selection else [],
+                              self.plan_change if self.plan_change.at else None, confirmed)
+        steps = {"read_back": {"asked": self.read_back.asked, "confirmed": confirmed, "error": self.read_back.error}}
+        return build_run(self.request.phase, window.marker, tasks, plans, self.started,
+                         reason=self.request.reason if self.request.pausing else None,
+                         error=self.error or (self.drain.error if self.drain else None),
+                         drain=self.drain.record() if self.drain else None, steps=steps)
+
+
+def _pause(client, outcome, report, say):
+    request, window = outcome.request, outcome.request.window
+    outcome.selection = select_for_pause(client, request)
+    outcome.tasks = sort_for_pause(outcome.selection.tasks, window)
+    outcome.plans = sort_for_pause(outcome.selection.plans, window)
+    context = window.pause_context(request.reason)
+    outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.plans.to_pause], True, context,
+                                        outcome.check_mode)
+    outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.tasks.to_pause], True, context,
+                                        outcome.check_mode)
+    outcome.read_back = read_back_pause(client, window, outcome.task_change, outcome.plan_change, outcome.check_mode)
+    report.record(outcome.record())
+    if request.drain.enabled and not outcome.failed_ids():
+        names = outcome.selection.names()
+        outcome.drain = Drain(client, window, outcome.held_task_ids(), names, request.drain, say).run(outcome.check_mode)
+        report.record(outcome.record())
+
+
+def _resume(client, outcome, report, say):
+    del say  # the resume phase has nothing to tell while it runs yet
+    window = outcome.request.window
+    outcome.selection = select_for_resume(client, outcome.request)
+    context = window.resume_context()
+    outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.selection.tasks], False, context,
+                                        outcome.check_mode)
+    outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.selection.plans], False, context,
+                                        outcome.check_mode)
+    report.record(outcome.record())
+
+
+def _stats(window_id, phase, outcome="failed", status="empty", counts=None, report_path="") -> dict:
+    """The ``set_stats`` data of a phase: the window id and the counts, for the next job of an AWX workflow."""
+    counts = counts or {}
+    return {"maintenance_window_id": window_id,
+            "maintenance_window_stats": {"phase": phase, "outcome": outcome, "status": status,
+                                         "tasks": counts.get("tasks", {}), "plans": counts.get("plans", {}),
+                                         "report": report_path or ""}}
+
+
+def _refused(params, message) -> dict:
+    """The result of a phase refused before any request."""
+    return {"failed": True, "changed": False, "msg": message, "outcome": "failed", "messages": [],
+            "selection_messages": [], "phase_message": "", "report_message": "", "error": message, "failures": [],
+            "counts": {}, "paused_task_ids": [], "paused_plan_ids": [], "resumed_task_ids": [], "resumed_plan_ids": [],
+            "failed_ids": [], "stats": _stats(params.get("window_id"), params.get("phase"))}
+
+
+def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
+    """Run one phase of a window, the only path of every phase.
+
+    :param params: validated options of ``talend_window_phase`` (``window_argument_spec`` and the connection
+        options, ``tmc_argument_spec``).
+    :param check_mode: read only; no ``PUT``, ``DELETE`` or file written.
+    :param say: ``say(line)`` tells the operator a line as it happens (drain polls).
+    :param warn: ``warn(text)`` for non-fatal problems, or None.
+    :returns: the action result (dict): ``changed``, ``messages``, ``selection_messages``, ``phase_message``,
+        ``report_message``, ``error``, ``outcome``, ``started``, ``counts``, ``failures``, ``summary``,
+        ``paused_task_ids``, ``paused_plan_ids``, ``resumed_task_ids``, ``resumed_plan_ids``, ``failed_ids``,
+        ``drain``, ``stats`` (``set_stats`` data), ``json_path``/``markdown_path`` when written; ``failed`` and
+        ``msg`` (what went wrong and what to run next) when the phase failed.
+    """
+    started = utc_now()
+    try:
+        request = check_request(params)
+    except TalendConfigError as exc:
+        return _refused(params, "Window %s: %s" % (params.get("window_id"), exc))
+    window = request.window
+    if request.report_dir and not check_mode:
+        try:
+            check_writable_directory(request.report_dir)
+        except OSError as exc:
+            return _refused(params, "Window %s: the report directory %s cannot be used: %s. Give a writable "
+                                    "maintenance_window_report_dir (or an empty one for no report). %s"
+                            % (window.id, request.report_dir, exc.strerror or exc, NOTHING_SENT))
+    if not HAS_REQUESTS:
+        return _refused(params, "Window %s: %s %s" % (window.id, REQUESTS_MISSING, NOTHING_SENT))
+    try:
+        client = client_from_options(params, warn=warn)
+    except TalendError as exc:
+        return _refused(params, "Window %s: %s %s" % (window.id, exc, NOTHING_SENT))
+    report = WindowReport(request.report_dir, window.id, request.tenant, check_mode)
+    outcome = PhaseOutcome(request, started, check_mode)
+    report_error = None
+    try:
+        (_pause if request.pausing else _resume)(client, outcome, report, say)
+    except PhaseError as exc:
+        outcome.error = str(exc)
+    except OSError as exc:
+        report_error = "the report %s could not be written: %s" % (report.json_path, exc.strerror or exc)
+    return _result(outcome, report, report_error)
+
+
+def _result(outcome, report, report_error) -> dict:
+    request, window = outcome.request, outcome.request.window
+    run = outcome.record()
+    failures = run_failures(run)
+    attempted = sum(run["counts"][k]["attempted"] for k in ("tasks", "plans"))
+    notes, done = (pause_messages if request.pausing else resume_messages)(outcome)
+    written = report.document is not None and report.written
+    where = report_message(window.id, report) if written else ""
+    summary = report.document["summary"] if report.document else {"status": "empty", "all_back": False}
+    result = dict(
+        changed=outcome.changed_anything(), messages=notes + [m for m in (done, where) if m], selection_messages=notes,
+        phase_message=done or "", report_message=where, error=run["error"], outcome=run["outcome"],
+        started=outcome.started, counts=run["counts"], failures=failures,
+        summary={"status": summary["status"], "all_back": summary["all_back"]},
+        paused_task_ids=outcome.held_task_ids() if request.pausing else [],
+        paused_plan_ids=outcome.held_plan_ids() if request.pausing else [],
+        resumed_task_ids=outcome.resumed_task_ids(), resumed_plan_ids=outcome.resumed_plan_ids(),
+        failed_ids=outcome.failed_ids(), drain=run["drain"], warnings=list(report.warnings),
+        stats=_stats(window.id, request.phase, run["outcome"] if outcome.selection else "failed",
+                     summary["status"], run["counts"], report.json_path if written else ""))
+    if written:
+        result.update(json_path=report.json_path, markdown_path=report.markdown_path)
+    if report_error:
+        result.update(failed=True, msg="Window %s: %s. The tenant was changed as the messages say; the API holds the "
+                                       "truth: run the phase again to see it." % (window.id, report_error))
+    elif run["outcome"] != "succeeded":
+        result.update(failed=True, msg=failure_message(outcome, failures, attempted,
+                                                       report.json_path if written else None))
+    return result
