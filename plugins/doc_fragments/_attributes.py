@@ -21,8 +21,6 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
   action_group:
     description: Use C(group/talend_ops.cloud.talend) in C(module_defaults) to set defaults for this module.
-  action:
-    description: Indicates this has a corresponding action plugin, so some parts of the options can be executed on the controller.
 """
 
     INFO_MODULE = r"""

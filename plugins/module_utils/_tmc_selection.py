@@ -26,6 +26,21 @@ WORKSPACES_PATH = "/orchestration/workspaces"
 TASK_SEARCH_PATH = "/orchestration/executables/tasks/search"
 
 
+def selector_options() -> dict:
+    """``argument_spec`` entries of the filters a selection takes, shared by ``talend_task_info`` and the selectors
+    of ``talend_window_phase``. The schedule bounds are ``raw``: YAML turns an unquoted timestamp into a date-time,
+    which :func:`select_executables` accepts as well as ISO 8601 text."""
+    return dict(
+        environment=dict(type="str"),
+        workspace=dict(type="str"),
+        name=dict(type="str"),
+        tags=dict(type="list", elements="str"),
+        scheduled_from=dict(type="raw"),
+        scheduled_to=dict(type="raw"),
+        include_plans=dict(type="bool", default=False),
+    )
+
+
 def resolve_environment(client, environment: str) -> dict:
     """Return ``{id, name}`` of the environment whose id or exact name is ``environment``.
 
@@ -268,4 +283,3 @@ def _scheduled(client, window, candidates, env, ws, tags) -> dict:
         found["TASK"] |= events["TASK"]
         found["PLAN"] |= events["PLAN"]
     return found
-

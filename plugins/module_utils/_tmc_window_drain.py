@@ -100,6 +100,9 @@ class Drain:
         if not self.task_ids:
             self.say("Window %s: no paused task to drain." % window_id)
             return out
+        self.say("Window %s: waiting for the runs in flight of the %d paused task(s) to end (a poll every %d s, "
+                 "timeout %d s, then %s)." % (window_id, len(self.task_ids), self.settings.interval, self.settings.timeout,
+                                              self.settings.on_timeout))
         start = self.clock()
         while True:
             running, error = self._poll()

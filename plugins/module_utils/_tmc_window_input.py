@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import ID_RULE, check_ids, invalid_ids
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_window
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import selector_options
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import (
     DEFAULT_REASON,
     WINDOW_ID_RE,
@@ -30,15 +31,6 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marke
 PHASES = ("pause", "resume")
 DRAIN_POLICIES = ("fail", "continue", "stop")
 NOTHING_SENT = "Nothing was changed: no request was sent."
-SELECTOR_SPEC = dict(
-    environment=dict(type="str"),
-    workspace=dict(type="str"),
-    name=dict(type="str"),
-    tags=dict(type="list", elements="str"),
-    scheduled_from=dict(type="raw"),
-    scheduled_to=dict(type="raw"),
-    include_plans=dict(type="bool", default=False),
-)
 
 
 def window_argument_spec() -> dict:
@@ -47,7 +39,7 @@ def window_argument_spec() -> dict:
         window_id=dict(type="str", required=True),
         phase=dict(type="str", required=True, choices=list(PHASES)),
         reason=dict(type="str", default=DEFAULT_REASON),
-        selectors=dict(type="list", elements="dict", default=[], options=SELECTOR_SPEC),
+        selectors=dict(type="list", elements="dict", default=[], options=selector_options()),
         task_ids=dict(type="list", elements="str", default=[]),
         plan_ids=dict(type="list", elements="str", default=[]),
         drain=dict(type="bool", default=False),

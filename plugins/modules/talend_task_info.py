@@ -79,11 +79,12 @@ options:
       - A time without offset, or O(scheduled_to) not after O(scheduled_from), fails before any request.
       - Requires O(scheduled_to). The events search runs once per environment concerned (the environment of
         O(environment) or O(workspace), else those of the tasks and plans found).
-    type: str
+      - A YAML timestamp is accepted.
+    type: raw
   scheduled_to:
     description:
       - End of the scheduling window, ISO 8601 with a UTC offset. Requires O(scheduled_from).
-    type: str
+    type: raw
   include_plans:
     description:
       - Select plans as well, returned in RV(plans). These are the plans of O(environment) / O(workspace), narrowed by
@@ -218,7 +219,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client impor
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK, validate_ids
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_window
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import select_executables
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import select_executables, selector_options
 
 SELECTION_OPTIONS = ("task_ids", "plan_ids", "environment", "workspace", "name", "tags", "scheduled_from",
                      "scheduled_to", "pause_context_contains")
@@ -230,15 +231,9 @@ def main():
             tmc_argument_spec(),
             task_ids=dict(type="list", elements="str"),
             plan_ids=dict(type="list", elements="str"),
-            environment=dict(type="str"),
-            workspace=dict(type="str"),
-            name=dict(type="str"),
-            tags=dict(type="list", elements="str"),
             paused=dict(type="bool"),
             pause_context_contains=dict(type="str"),
-            scheduled_from=dict(type="str"),
-            scheduled_to=dict(type="str"),
-            include_plans=dict(type="bool", default=False),
+            **selector_options()
         ),
         required_one_of=[SELECTION_OPTIONS],
         required_together=[("scheduled_from", "scheduled_to")],

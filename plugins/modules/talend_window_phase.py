@@ -42,6 +42,8 @@ attributes:
   diff_mode:
     support: none
   action:
+    description: Indicates this has a corresponding action plugin, so some parts of the options can be executed on
+      the controller.
     support: full
     details: The engine runs in the controller's worker process; the task's C(environment) applies to the
       C(TALEND_*) variables.

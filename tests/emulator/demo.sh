@@ -14,7 +14,7 @@ trap cleanup EXIT
 TALEND_API_URL="$(cat "$state_dir/emulator.url")"
 export TALEND_API_URL
 export TALEND_TOKEN=emulator-demo-pat   # the emulator's sample personal access token (not a secret)
-export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
+export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default   # skipped tasks shown: the task banner then comes before the drain's live lines
 
 echo "== Talend Cloud emulator at $TALEND_API_URL (sample tenant: tests/emulator/data/sample.json)"
 echo "== Window variables: tests/emulator/demo_window.yml"

@@ -7,7 +7,7 @@ import json
 import stat
 
 import pytest
-from window_params import EXECUTING, PAT, TASK, run
+from window_params import EXECUTING, TASK, run
 
 
 @pytest.mark.parametrize("args, words", [

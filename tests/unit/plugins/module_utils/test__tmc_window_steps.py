@@ -14,7 +14,6 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_windo
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendConfigError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import Selector
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import Window
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import LOST_ANSWER
 
 from window_params import run
 

@@ -31,11 +31,11 @@ def outcome(to_pause=(), held=(), foreign=(), plans_to_pause=(), newly=None, fai
     result.tasks = Sorted([entry(i) for i in to_pause], [entry(i) for i in held],
                           [entry(i, context=foreign_context) for i in foreign])
     result.plans = Sorted([entry(i) for i in plans_to_pause], [], [])
-    result.task_change = ChangeOutcome(TASK, list(to_pause), [{"id": i, "changed": True} for i in to_pause
-                                                              if i in newly],
-                                       [{"id": i, "status": 403} for i in failed], at="t")
-    result.plan_change = ChangeOutcome(PLAN, list(plans_to_pause), [{"id": i, "changed": True}
-                                                                     for i in plans_to_pause if i in newly], at="t")
+    changed_tasks = [{"id": i, "changed": True} for i in to_pause if i in newly]
+    changed_plans = [{"id": i, "changed": True} for i in plans_to_pause if i in newly]
+    result.task_change = ChangeOutcome(TASK, list(to_pause), changed_tasks, [{"id": i, "status": 403} for i in failed],
+                                       at="t")
+    result.plan_change = ChangeOutcome(PLAN, list(plans_to_pause), changed_plans, at="t")
     return result
 
 
