@@ -14,6 +14,7 @@ import os
 from typing import Any
 
 from tmc_emulator.executions import PlanExecution, TaskExecution
+from tmc_emulator.history import HistoryError, expand_history
 from tmc_emulator.schedules import validate_trigger
 
 DEFAULT_DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -72,6 +73,14 @@ class Store:
             self.add_task_execution(_task_execution_from_data(raw, now_ms))
         for raw in data.get("planExecutions", []):
             ex = _plan_execution_from_data(raw, now_ms)
+            self.plan_executions[ex.execution_id] = ex
+        try:
+            task_runs, plan_runs = expand_history(data.get("executionHistory"), self.tasks, self.plans, now_ms)
+        except (HistoryError, KeyError, TypeError, ValueError) as exc:
+            raise DataError(f"executionHistory: {exc}") from exc
+        for ex in task_runs:
+            self.add_task_execution(ex)
+        for ex in plan_runs:
             self.plan_executions[ex.execution_id] = ex
         self.credentials: dict[str, Any] = {
             "personalAccessTokens": data.get("personalAccessTokens", []),
