@@ -31,6 +31,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from tmc_emulator.late_pause import LatePauseRules
+
 
 @dataclass
 class FaultRule:
@@ -76,6 +78,7 @@ class FaultQueue:
         self._lock = threading.Lock()
         self.rules: list[FaultRule] = []
         self.forbid_pause_ids: set[str] = set()
+        self.late_pause = LatePauseRules()
 
     def add(self, spec: dict) -> list[dict]:
         """Add rules from one spec dict (see module doc); returns their descriptions.
@@ -84,6 +87,9 @@ class FaultQueue:
         """
         if not isinstance(spec, dict):
             raise ValueError("a fault must be a JSON object")
+        if "late_pause_ids" in spec:
+            self.late_pause.add(spec)
+            return []
         added: list[FaultRule] = []
         ids = spec.get("forbid_pause_ids")
         if ids is not None:
@@ -128,8 +134,8 @@ class FaultQueue:
             added.append(FaultRule("set_fields", _count(spec.get("count", 1)), pattern, method, "after",
                                    fields=dict(fields)))
         if not added and ids is None:
-            raise ValueError("a fault needs status, reset_connection, delay_ms, set_fields "
-                             "or forbid_pause_ids")
+            raise ValueError("a fault needs status, reset_connection, delay_ms, set_fields, "
+                             "forbid_pause_ids or late_pause_ids")
         with self._lock:
             self.rules.extend(added)
         return [r.describe() for r in added]
@@ -155,12 +161,14 @@ class FaultQueue:
         with self._lock:
             self.rules.clear()
             self.forbid_pause_ids.clear()
+        self.late_pause.clear()
 
     def describe(self) -> dict:
         """JSON view of the queue."""
         with self._lock:
             return {"rules": [r.describe() for r in self.rules],
-                    "forbid_pause_ids": sorted(self.forbid_pause_ids)}
+                    "forbid_pause_ids": sorted(self.forbid_pause_ids),
+                    "late_pause": self.late_pause.describe()}
 
 
 def set_fields(document, fields: dict):

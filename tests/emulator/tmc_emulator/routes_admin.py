@@ -229,6 +229,7 @@ def set_pause_details(kind: str, record_id: str):
         record = (rt.store.tasks if kind == "tasks" else rt.store.plans).get(record_id)
         if record is None:
             raise ApiError(404, f"{kind[:-1].title()} {record_id} not found")
+        rt.store.pending_pause.pop(record_id, None)
         if details is None:
             record.pop(key, None)
         else:

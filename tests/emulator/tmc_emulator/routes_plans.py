@@ -124,6 +124,8 @@ def search_events():
         wanted = {w for w, ws in store.workspaces.items() if ws["environmentId"] == env_id
                   and (not ws_ids or w in ws_ids) and (visible is None or w in visible)}
         with_paused = rt.config["events_include_paused"]
+        if not with_paused:
+            store.settle_due()
         events: list[tuple[int, str, str, str]] = []
         for kind, records, key in (("TASK", store.tasks, "taskPauseDetails"),
                                    ("PLAN", store.plans, "planPauseDetails")):

@@ -121,7 +121,7 @@ def start_execution():
     with rt.lock:
         task = visible_task(rt, body["executable"])
         require_operator(g.principal, task["workspaceId"], f"run task {task['id']}")
-        if (task.get("taskPauseDetails") or {}).get("pause"):
+        if (rt.store.settle(task).get("taskPauseDetails") or {}).get("pause"):
             raise ApiError(405, f"Current Task {task['id']} is paused, it can't be executed",
                            "Method Not Allowed")
         ex = new_task_execution(rt, task["id"], "MANUAL", g.principal["name"], g.principal["userType"])
@@ -212,7 +212,7 @@ def start_plan_execution():
     with rt.lock:
         plan = visible_plan(rt, body["executable"])
         require_operator(g.principal, plan["workspaceId"], f"run plan {plan['id']}")
-        if (plan.get("planPauseDetails") or {}).get("pause"):
+        if (rt.store.settle(plan).get("planPauseDetails") or {}).get("pause"):
             raise ApiError(405, f"Plan {plan['id']} is paused, it can't be executed",
                            "Method Not Allowed")
         ex = new_plan_execution(rt, plan, "MANUAL", g.principal["name"], g.principal["userType"])

@@ -50,6 +50,7 @@ class EmulatorRuntime:
             self.config = dict(self.initial_config)
             self.clock = EmulatorClock(self._clock_start, self._clock_frozen)
             self.store = Store(data, self.clock.now_ms())
+            self.store.now_ms = self.clock.now_ms
             self.credentials = Credentials(self.store.credentials["personalAccessTokens"],
                                            self.store.credentials["serviceAccounts"])
             self.faults.clear()

@@ -15,6 +15,7 @@ from typing import Any
 
 from tmc_emulator.executions import PlanExecution, TaskExecution
 from tmc_emulator.history import HistoryError, expand_history
+from tmc_emulator.late_pause import PendingPause, settle
 from tmc_emulator.schedules import validate_trigger
 
 DEFAULT_DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -53,6 +54,8 @@ class Store:
         self.executions_by_task: dict[str, list[TaskExecution]] = {}
         self.plan_executions: dict[str, PlanExecution] = {}
         self.generated: dict[str, int] = {}
+        self.pending_pause: dict[str, PendingPause] = {}
+        self.now_ms = lambda: now_ms  # the runtime puts its clock here
         for env in data.get("environments", []):
             _require(env, ("id", "name"), "environment")
             self.environments[env["id"]] = env
@@ -107,6 +110,23 @@ class Store:
         self.task_executions[ex.execution_id] = ex
         self.executions_by_task.setdefault(ex.task_id, []).append(ex)
 
+    def settle(self, record: dict, read: bool = False) -> dict:
+        """Apply a late pause of ``record`` that is due (see :mod:`tmc_emulator.late_pause`).
+
+        :param read: the caller shows the record to a client (counts as one read).
+        :returns: ``record``.
+        """
+        if self.pending_pause:
+            settle(self.pending_pause, record, self.now_ms(), read)
+        return record
+
+    def settle_due(self) -> None:
+        """Apply every late pause whose time has come (reads not counted)."""
+        for record_id in list(self.pending_pause):
+            record = self.tasks.get(record_id) or self.plans.get(record_id)
+            if record is not None:
+                settle(self.pending_pause, record, self.now_ms())
+
     def environment_of_workspace(self, workspace_id: str) -> dict:
         """The environment record of a workspace id."""
         return self.environments[self.workspaces[workspace_id]["environmentId"]]
@@ -117,7 +137,9 @@ class Store:
 
     def snapshot(self, now_ms: int) -> dict:
         """Counts and records for ``GET /_emulator/state`` (tasks and plans as stored)."""
+        self.settle_due()
         return {
+            "pendingPauses": [p.describe(i) for i, p in self.pending_pause.items()],
             "account": self.account,
             "environments": list(self.environments.values()),
             "workspaces": list(self.workspaces.values()),
