@@ -113,7 +113,12 @@ def get_execution(executionId: str):
 
 @blueprint.post("/processing/executions")
 def start_execution():
-    """Run a task now: 201 ``{executionId}``; 404 unknown, 405 paused [S], 403 not operator."""
+    """Run a task now: 201 ``{executionId}``; 404 unknown, 405 paused [S], 403 not operator.
+
+    The run is ``MANUAL``, by the caller; it lasts ``default_dispatch_seconds`` +
+    ``default_run_seconds`` and ends ``default_final_status`` unless a
+    ``run_outcome_ids`` fault names the task (:mod:`tmc_emulator.run_outcomes`).
+    """
     rt = runtime()
     body = check_fields(json_object("Executabletask"), EXECUTABLE_TASK, required=("executable",))
     if not body["executable"]:
@@ -124,7 +129,13 @@ def start_execution():
         if (rt.store.settle(task).get("taskPauseDetails") or {}).get("pause"):
             raise ApiError(405, f"Current Task {task['id']} is paused, it can't be executed",
                            "Method Not Allowed")
-        ex = new_task_execution(rt, task["id"], "MANUAL", g.principal["name"], g.principal["userType"])
+        outcome = rt.faults.run_outcomes.take(task["id"])
+        if outcome is None:
+            ex = new_task_execution(rt, task["id"], "MANUAL", g.principal["name"], g.principal["userType"])
+        else:
+            ex = new_task_execution(rt, task["id"], "MANUAL", g.principal["name"], g.principal["userType"],
+                                    dispatch_s=outcome.dispatch_seconds, run_s=outcome.run_seconds,
+                                    final_status=outcome.final_status)
     return jsonify({"executionId": ex.execution_id}), 201
 
 
@@ -204,7 +215,13 @@ def list_plan_executions():
 
 @blueprint.post("/processing/executions/plans")
 def start_plan_execution():
-    """Run a plan now: 201 ``{executionId}``; 404 unknown, 405 paused plan."""
+    """Run a plan now: 201 ``{executionId}``; 404 unknown, 405 paused plan [S].
+
+    With ``executionPlanId`` (re-run of an earlier execution of that plan [S]): 404 when
+    unknown, 400 when it is another plan's [A], 422 when it did not fail [S].
+    Duration and outcome as for tasks (``run_outcome_ids``; a plan ends
+    ``execution_successful`` unless the fault says ``execution_failed``).
+    """
     rt = runtime()
     body = check_fields(json_object("PlanExecutable"), PLAN_EXECUTABLE, required=("executable",))
     if not body["executable"]:
@@ -215,8 +232,29 @@ def start_plan_execution():
         if (rt.store.settle(plan).get("planPauseDetails") or {}).get("pause"):
             raise ApiError(405, f"Plan {plan['id']} is paused, it can't be executed",
                            "Method Not Allowed")
-        ex = new_plan_execution(rt, plan, "MANUAL", g.principal["name"], g.principal["userType"])
+        if body.get("executionPlanId"):
+            _check_rerun(rt, plan["id"], body["executionPlanId"])
+        outcome = rt.faults.run_outcomes.take(plan["id"])
+        final = "execution_failed" if outcome and outcome.final_status not in (None, "execution_successful") \
+            else "execution_successful"
+        ex = new_plan_execution(rt, plan, "MANUAL", g.principal["name"], g.principal["userType"],
+                                run_s=None if outcome is None or outcome.run_seconds is None
+                                else (outcome.dispatch_seconds or 0) + outcome.run_seconds,
+                                final_status=final)
     return jsonify({"executionId": ex.execution_id}), 201
+
+
+def _check_rerun(rt: EmulatorRuntime, plan_id: str, execution_id: str) -> None:
+    """Refuse a re-run of an execution that is unknown (404), of another plan (400) or did not fail (422)."""
+    earlier = rt.store.plan_executions.get(execution_id)
+    if earlier is None:
+        raise ApiError(404, f"Plan execution {execution_id} not found", "Not found - resource not found")
+    if earlier.plan_id != plan_id:
+        raise ApiError(400, f"Plan execution {execution_id} is not an execution of plan {plan_id}")
+    status = earlier.status(rt.clock.now_ms())
+    if status != "execution_failed":
+        raise ApiError(422, f"Plan execution {execution_id} cannot be re-run: its status is {status}, "
+                            "only a failed execution can", "Unprocessable Entity")
 
 
 def new_plan_execution(rt: EmulatorRuntime, plan: dict, execution_type: str, user: str,
