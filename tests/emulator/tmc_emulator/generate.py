@@ -7,7 +7,9 @@ of the data file when present, else from the small lists below.
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import uuid
 
 VERBS = ("Load", "Sync", "Export", "Replicate", "Ingest", "Refresh", "Archive", "Validate")
 SOURCES = ("SAP", "Salesforce", "Workday", "NetSuite", "Zendesk", "HubSpot", "Postgres", "Kafka",
@@ -23,13 +25,28 @@ def generated_id(seed: str, index: int) -> str:
     return hashlib.sha1(f"{seed}:{index}".encode()).hexdigest()[:24]
 
 
+def generated_plan_id(seed: str, index: int) -> str:
+    """A UUID, like Talend plan ids, from ``seed`` and ``index``."""
+    return str(uuid.UUID(bytes=hashlib.sha1(f"plan:{seed}:{index}".encode()).digest()[:16], version=4))
+
+
+def _custom_triggers(triggers: list | None, every: int, index: int) -> list | None:
+    """A copy of ``triggers`` for every ``every``-th record (index 0, every, 2·every, ...), else ``None``."""
+    if triggers is None or every < 1 or index % every:
+        return None
+    return copy.deepcopy(triggers)
+
+
 def generate_tasks(count: int, workspace_ids: list[str], seed: str = "bench", start_index: int = 0,
                    name_prefix: str = "", tags: list[str] | None = None,
-                   paused_every: int = 0, with_schedules: bool = False) -> list[dict]:
+                   paused_every: int = 0, with_schedules: bool = False,
+                   triggers: list | None = None, triggers_every: int = 1) -> list[dict]:
     """Build ``count`` task records spread round-robin over ``workspace_ids``.
 
     :param paused_every: when > 0, every n-th task is already paused by someone else.
     :param with_schedules: give each task a nightly cron trigger.
+    :param triggers: triggers (data-file shape, ``ONCE`` may use ``inSeconds``) given to
+        every ``triggers_every``-th task instead (the others keep ``with_schedules``'s).
     :returns: task dicts in the data-file shape.
     """
     out = []
@@ -57,9 +74,45 @@ def generate_tasks(count: int, workspace_ids: list[str], seed: str = "bench", st
             task["triggers"] = [{"name": f"Nightly {digest[9] % 24:02d}:{digest[10] % 60:02d} UTC",
                                  "type": "CRON", "cron": f"{digest[10] % 60} {digest[9] % 24} * * *",
                                  "timeZone": "UTC"}]
+        custom = _custom_triggers(triggers, triggers_every, i)
+        if custom is not None:
+            task["triggers"] = custom
         if paused_every and i % paused_every == 0:
             task["taskPauseDetails"] = {"pause": True, "pauseContext": "Paused by capacity planning",
                                         "user": "capacity.planner@example.com", "userType": "HUMAN",
                                         "pauseDate": "2025-01-15T10:00:00.000Z"}
         out.append(task)
+    return out
+
+
+def generate_plans(count: int, workspace_ids: list[str], seed: str = "bench", start_index: int = 0,
+                   name_prefix: str = "", paused_every: int = 0, with_schedules: bool = False,
+                   triggers: list | None = None, triggers_every: int = 1) -> list[dict]:
+    """Build ``count`` plan records (one step, no task) spread round-robin over ``workspace_ids``.
+
+    Same parameters as :func:`generate_tasks` (no tags: plans carry none).
+    :returns: plan dicts in the data-file shape.
+    """
+    out = []
+    for offset in range(count):
+        i = start_index + offset
+        digest = hashlib.sha1(f"plan:{seed}:{i}".encode()).digest()
+        name = (f"{name_prefix}{VERBS[digest[0] % len(VERBS)]} {OBJECTS[digest[2] % len(OBJECTS)]} "
+                f"plan {i:05d}")
+        plan = {"id": generated_plan_id(seed, i), "name": name,
+                "description": f"Generated plan {i} (seed {seed})",
+                "workspaceId": workspace_ids[i % len(workspace_ids)],
+                "chart": {"id": f"step-{i}", "name": "Step 1", "taskIds": []}, "triggers": []}
+        if with_schedules:
+            plan["triggers"] = [{"name": f"Nightly {digest[9] % 24:02d}:{digest[10] % 60:02d} UTC",
+                                 "type": "CRON", "cron": f"{digest[10] % 60} {digest[9] % 24} * * *",
+                                 "timeZone": "UTC"}]
+        custom = _custom_triggers(triggers, triggers_every, i)
+        if custom is not None:
+            plan["triggers"] = custom
+        if paused_every and i % paused_every == 0:
+            plan["planPauseDetails"] = {"pause": True, "pauseContext": "Paused by capacity planning",
+                                        "user": "capacity.planner@example.com", "userType": "HUMAN",
+                                        "pauseDate": "2025-01-15T10:00:00.000Z"}
+        out.append(plan)
     return out

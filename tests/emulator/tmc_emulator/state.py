@@ -3,7 +3,7 @@
 Loaded from a JSON data file (``tests/emulator/data/sample.json`` by default;
 its shape is described in ``tests/emulator/README.md``). Records are kept as
 plain dicts in insertion order, with indexes by id and by workspace, so a list
-request over 10,000 tasks is one linear filter and no more.
+paged read over 30,000 tasks filters once (``lists``, a :class:`ListCache`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 from tmc_emulator.executions import PlanExecution, TaskExecution
 from tmc_emulator.history import HistoryError, expand_history
 from tmc_emulator.late_pause import PendingPause, settle
-from tmc_emulator.schedules import validate_trigger
+from tmc_emulator.listcache import ListCache
+from tmc_emulator.schedules import resolve_relative_trigger, validate_trigger
 
 DEFAULT_DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                  "data", "sample.json")
@@ -55,6 +56,8 @@ class Store:
         self.plan_executions: dict[str, PlanExecution] = {}
         self.generated: dict[str, int] = {}
         self.pending_pause: dict[str, PendingPause] = {}
+        self.version = 0  # moves when a task or plan is added or its triggers change (list caches)
+        self.lists = ListCache()
         self.now_ms = lambda: now_ms  # the runtime puts its clock here
         for env in data.get("environments", []):
             _require(env, ("id", "name"), "environment")
@@ -67,11 +70,7 @@ class Store:
         for task in data.get("tasks", []):
             self.add_task(task)
         for plan in data.get("plans", []):
-            _require(plan, ("id", "name", "workspaceId"), "plan")
-            self._check_workspace(plan, "plan")
-            plan.setdefault("triggers", [])
-            _check_triggers(plan, "plan")
-            self.plans[plan["id"]] = plan
+            self.add_plan(plan)
         for raw in data.get("executions", []):
             self.add_task_execution(_task_execution_from_data(raw, now_ms))
         for raw in data.get("planExecutions", []):
@@ -100,8 +99,28 @@ class Store:
         task.setdefault("tags", [])
         task.setdefault("triggers", [])
         task.setdefault("runtime", {"type": "CLOUD"})
-        _check_triggers(task, "task")
+        _check_triggers(task, "task", self.now_ms())
         self.tasks[task["id"]] = task
+        self.version += 1
+
+    def add_plan(self, plan: dict) -> None:
+        """Add (or replace) a plan record; fields as in the data file."""
+        _require(plan, ("id", "name", "workspaceId"), "plan")
+        self._check_workspace(plan, "plan")
+        plan.setdefault("triggers", [])
+        _check_triggers(plan, "plan", self.now_ms())
+        self.plans[plan["id"]] = plan
+        self.version += 1
+
+    def set_triggers(self, record: dict, triggers: list, kind: str) -> None:
+        """Replace a task's or plan's triggers (validated first; relative ``ONCE`` resolved now).
+
+        :raises DataError: a trigger cannot be evaluated; the record keeps its triggers.
+        """
+        candidate = {"id": record["id"], "triggers": copy.deepcopy(triggers)}
+        _check_triggers(candidate, kind, self.now_ms())
+        record["triggers"] = candidate["triggers"]
+        self.version += 1
 
     def add_task_execution(self, ex: TaskExecution) -> None:
         """Register an execution (its task must exist)."""
@@ -166,11 +185,16 @@ def _require(record: Any, keys: tuple[str, ...], kind: str) -> None:
         raise DataError(f"{kind} {record.get('id', '?')}: missing {', '.join(missing)}")
 
 
-def _check_triggers(record: dict, kind: str) -> None:
+def _check_triggers(record: dict, kind: str, now_ms: int) -> None:
+    """Validate the triggers of a record; a ``ONCE`` trigger given as ``inSeconds`` (relative to
+    ``now_ms``, the load time) gets its absolute ``at``."""
+    if not isinstance(record["triggers"], list):
+        raise DataError(f"{kind} {record['id']}: triggers must be a list")
     for trigger in record["triggers"]:
         try:
+            resolve_relative_trigger(trigger, now_ms)
             validate_trigger(trigger)
-        except (KeyError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise DataError(f"{kind} {record['id']}: bad trigger {trigger!r}: {exc}") from exc
 
 
