@@ -150,7 +150,8 @@ def measure(args) -> dict:
         try:
             out = {"emulator_root": str(root), "tasks": args.tasks, "plans": args.plans,
                    "loadavg_before": [round(x, 2) for x in load], "cpus": os.cpu_count(),
-                   "start_s": round(start_s, 2), "rss_mb_after_start": round(psutil.Process(pid).memory_info().rss / 2**20, 1)}
+                   "start_s": round(start_s, 2),
+                   "rss_mb_after_start": round(psutil.Process(pid).memory_info().rss / 2**20, 1)}
             now = requests.get(url + "/_emulator/clock", timeout=10).json()["now_ms"]
             reads = {"task_list": ("GET", "/orchestration/executables/tasks", None),
                      "plan_list": ("GET", "/orchestration/executables/plans", None),

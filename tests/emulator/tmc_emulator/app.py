@@ -84,8 +84,10 @@ def _before_request() -> Response | None:
     if g.admin:
         if not is_loopback(request.remote_addr):
             return error_response(404, detail=f"No route for {request.path}")
+        runtime().tick()
         return None
     rt = runtime()
+    rt.tick()
     wait = rt.limiter.check(request.remote_addr or "?", rt.config["rate_limit_per_minute"])
     if wait is not None:
         g.note = "rate_limited"

@@ -16,7 +16,7 @@ from tmc_emulator.executions import plan_execution_status, task_execution_status
 from tmc_emulator.generate import generate_plans, generate_tasks
 from tmc_emulator.schedules import resolve_relative_trigger, validate_trigger
 from tmc_emulator.paging import parse_int
-from tmc_emulator.routes_processing import new_plan_execution, new_task_execution
+from tmc_emulator.runs import new_plan_execution, new_task_execution
 from tmc_emulator.runtime import runtime
 from tmc_emulator.state import DataError
 
@@ -79,7 +79,11 @@ def config():
         except ValueError as exc:
             raise ApiError(400, str(exc)) from exc
         with rt.lock:
+            was_on = rt.config["scheduler"]
             rt.config.update(changes)
+            if was_on and not rt.config["scheduler"]:
+                rt.scheduler.disable()
+        rt.tick()  # turned on: runs start from now on
     return jsonify(rt.config)
 
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, g, jsonify, request
 
 from tmc_emulator.auth import require_operator, visible_workspaces
 from tmc_emulator.bodies import EXECUTABLE_TASK, PLAN_EXECUTABLE, check_fields, json_object
 from tmc_emulator.errors import ApiError
 from tmc_emulator.executions import (
-    PLAN_STATUSES, STATUS_FILTER_MATCHES, TASK_STATUSES, PlanExecution, TaskExecution,
+    PLAN_STATUSES, STATUS_FILTER_MATCHES, TASK_STATUSES, TaskExecution,
     job_execution_status, plan_execution_status, task_execution_status)
 from tmc_emulator.paging import limit_offset, page, parse_int
 from tmc_emulator.pause import empty_response
 from tmc_emulator.routes_orchestration import visible_task
-from tmc_emulator.routes_plans import plan_task_ids, visible_plan
+from tmc_emulator.routes_plans import visible_plan
+from tmc_emulator.runs import start_plan_run, start_task_run
 from tmc_emulator.runtime import EmulatorRuntime, runtime
 
 blueprint = Blueprint("processing", __name__)
@@ -129,32 +128,9 @@ def start_execution():
         if (rt.store.settle(task).get("taskPauseDetails") or {}).get("pause"):
             raise ApiError(405, f"Current Task {task['id']} is paused, it can't be executed",
                            "Method Not Allowed")
-        outcome = rt.faults.run_outcomes.take(task["id"])
-        if outcome is None:
-            ex = new_task_execution(rt, task["id"], "MANUAL", g.principal["name"], g.principal["userType"])
-        else:
-            ex = new_task_execution(rt, task["id"], "MANUAL", g.principal["name"], g.principal["userType"],
-                                    dispatch_s=outcome.dispatch_seconds, run_s=outcome.run_seconds,
-                                    final_status=outcome.final_status)
+        ex = start_task_run(rt, task, "MANUAL", g.principal["name"], g.principal["userType"])
     return jsonify({"executionId": ex.execution_id}), 201
 
-
-def new_task_execution(rt: EmulatorRuntime, task_id: str, execution_type: str, user: str,
-                       user_type: str, dispatch_s: float | None = None, run_s: float | None = None,
-                       final_status: str | None = None, engine_id: str | None = None) -> TaskExecution:
-    """Create and store an execution triggered now (caller holds ``rt.lock``).
-
-    Durations in seconds default to ``default_dispatch_seconds`` / ``default_run_seconds``.
-    """
-    cfg = rt.config
-    ex = TaskExecution(
-        execution_id=str(uuid.uuid4()), task_id=task_id, trigger_ms=rt.clock.now_ms(),
-        dispatch_ms=int((cfg["default_dispatch_seconds"] if dispatch_s is None else dispatch_s) * 1000),
-        run_ms=int((cfg["default_run_seconds"] if run_s is None else run_s) * 1000),
-        final_status=final_status or cfg["default_final_status"], execution_type=execution_type,
-        user_id=user, user_type=user_type, remote_engine_id=engine_id)
-    rt.store.add_task_execution(ex)
-    return ex
 
 
 @blueprint.delete("/processing/executions/<id_except('plans'):executionId>")
@@ -234,13 +210,7 @@ def start_plan_execution():
                            "Method Not Allowed")
         if body.get("executionPlanId"):
             _check_rerun(rt, plan["id"], body["executionPlanId"])
-        outcome = rt.faults.run_outcomes.take(plan["id"])
-        final = "execution_failed" if outcome and outcome.final_status not in (None, "execution_successful") \
-            else "execution_successful"
-        ex = new_plan_execution(rt, plan, "MANUAL", g.principal["name"], g.principal["userType"],
-                                run_s=None if outcome is None or outcome.run_seconds is None
-                                else (outcome.dispatch_seconds or 0) + outcome.run_seconds,
-                                final_status=final)
+        ex = start_plan_run(rt, plan, "MANUAL", g.principal["name"], g.principal["userType"])
     return jsonify({"executionId": ex.execution_id}), 201
 
 
@@ -255,16 +225,3 @@ def _check_rerun(rt: EmulatorRuntime, plan_id: str, execution_id: str) -> None:
     if status != "execution_failed":
         raise ApiError(422, f"Plan execution {execution_id} cannot be re-run: its status is {status}, "
                             "only a failed execution can", "Unprocessable Entity")
-
-
-def new_plan_execution(rt: EmulatorRuntime, plan: dict, execution_type: str, user: str,
-                       user_type: str, run_s: float | None = None,
-                       final_status: str = "execution_successful") -> PlanExecution:
-    """Create and store a plan execution triggered now (caller holds ``rt.lock``)."""
-    run = rt.config["default_dispatch_seconds"] + rt.config["default_run_seconds"]
-    ex = PlanExecution(execution_id=str(uuid.uuid4()), plan_id=plan["id"],
-                       trigger_ms=rt.clock.now_ms(), run_ms=int((run if run_s is None else run_s) * 1000),
-                       final_status=final_status, execution_type=execution_type, user_id=user,
-                       user_type=user_type, planned_count=max(1, len(plan_task_ids(plan.get("chart")))))
-    rt.store.plan_executions[ex.execution_id] = ex
-    return ex

@@ -76,6 +76,10 @@ class Store:
         for raw in data.get("planExecutions", []):
             ex = _plan_execution_from_data(raw, now_ms)
             self.plan_executions[ex.execution_id] = ex
+        self.typical_run_s: dict[str, float] = {  # from executionHistory: for the scheduler's runs
+            e.get("taskId") or e.get("planId"): float(e["minutes"]) * 60
+            for key in ("tasks", "plans") for e in (data.get("executionHistory") or {}).get(key, [])
+            if isinstance(e, dict) and isinstance(e.get("minutes"), (int, float))}
         try:
             task_runs, plan_runs = expand_history(data.get("executionHistory"), self.tasks, self.plans, now_ms)
         except (HistoryError, KeyError, TypeError, ValueError) as exc:
@@ -129,14 +133,15 @@ class Store:
         self.task_executions[ex.execution_id] = ex
         self.executions_by_task.setdefault(ex.task_id, []).append(ex)
 
-    def settle(self, record: dict, read: bool = False) -> dict:
+    def settle(self, record: dict, read: bool = False, at_ms: int | None = None) -> dict:
         """Apply a late pause of ``record`` that is due (see :mod:`tmc_emulator.late_pause`).
 
         :param read: the caller shows the record to a client (counts as one read).
+        :param at_ms: the time (epoch ms) to judge "due" at; default now.
         :returns: ``record``.
         """
         if self.pending_pause:
-            settle(self.pending_pause, record, self.now_ms(), read)
+            settle(self.pending_pause, record, self.now_ms() if at_ms is None else at_ms, read)
         return record
 
     def settle_due(self) -> None:
