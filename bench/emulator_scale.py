@@ -30,7 +30,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -42,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "emulator"))
 from tmc_emulator.generate import generate_plans, generate_tasks  # noqa: E402  # pylint: disable=wrong-import-position
 
-PAT = "emulator-bench-pat"
+from run_bench import PAT, _hammer  # noqa: E402  # pylint: disable=wrong-import-position
+
 HEADERS = {"Authorization": "Bearer " + PAT, "talend-version": "2021-03"}
 HOURLY = [{"name": "Hourly at :30", "type": "CRON", "cron": "30 * * * *", "timeZone": "UTC"}]
 
@@ -108,32 +108,12 @@ def paged_read(url: str, method: str, path: str, body: dict | None = None, max_p
             "full_read_extrapolated": pages < all_pages}
 
 
-def _put_worker(url: str, ids: list[str], threads: int) -> int:
-    """Child process: ``threads`` keep-alive sessions toggling pause over ``ids`` (split between them)."""
-    done = []
-
-    def worker(offset: int) -> None:
-        session = requests.Session()
-        mine = ids[offset::threads]
-        for i, task_id in enumerate(mine):
-            session.put(f"{url}/orchestration/executables/tasks/{task_id}/pause", headers=HEADERS,
-                        json={"pause": i % 2 == 0, "pauseContext": "bench"}, timeout=60).raise_for_status()
-        done.append(len(mine))
-
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return sum(done)
-
-
 def puts(url: str, ids: list[str], processes: int = 2, threads: int = 8) -> dict:
-    """PUT pause toggles by ``processes`` x ``threads`` clients; requests/s."""
-    chunks = [ids[n::processes] for n in range(processes)]
+    """PUT pause toggles by ``processes`` x ``threads`` clients (``run_bench._hammer``); requests/s."""
+    per_thread = len(ids) // (processes * threads)
     began = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        count = sum(pool.starmap(_put_worker, [(url, chunk, threads) for chunk in chunks]))
+        count = sum(pool.starmap(_hammer, [(url, ids, threads, per_thread)] * processes))
     wall = time.perf_counter() - began
     return {"requests": count, "clients": f"{processes} processes x {threads} threads", "wall_s": round(wall, 2),
             "requests_per_s": round(count / wall, 1)}

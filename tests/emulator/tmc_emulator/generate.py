@@ -30,11 +30,20 @@ def generated_plan_id(seed: str, index: int) -> str:
     return str(uuid.UUID(bytes=hashlib.sha1(f"plan:{seed}:{index}".encode()).digest()[:16], version=4))
 
 
-def _custom_triggers(triggers: list | None, every: int, index: int) -> list | None:
-    """A copy of ``triggers`` for every ``every``-th record (index 0, every, 2·every, ...), else ``None``."""
-    if triggers is None or every < 1 or index % every:
-        return None
-    return copy.deepcopy(triggers)
+def _schedule_and_pause(record: dict, details_key: str, index: int, digest: bytes, paused_every: int,
+                        with_schedules: bool, triggers: list | None, triggers_every: int) -> None:
+    """Set the triggers of a generated record (nightly cron, or a copy of ``triggers`` for every
+    ``triggers_every``-th one) and, every ``paused_every``-th one, someone else's pause."""
+    if with_schedules:
+        record["triggers"] = [{"name": f"Nightly {digest[9] % 24:02d}:{digest[10] % 60:02d} UTC",
+                               "type": "CRON", "cron": f"{digest[10] % 60} {digest[9] % 24} * * *",
+                               "timeZone": "UTC"}]
+    if triggers is not None and triggers_every >= 1 and index % triggers_every == 0:
+        record["triggers"] = copy.deepcopy(triggers)
+    if paused_every and index % paused_every == 0:
+        record[details_key] = {"pause": True, "pauseContext": "Paused by capacity planning",
+                               "user": "capacity.planner@example.com", "userType": "HUMAN",
+                               "pauseDate": "2025-01-15T10:00:00.000Z"}
 
 
 def generate_tasks(count: int, workspace_ids: list[str], seed: str = "bench", start_index: int = 0,
@@ -70,17 +79,8 @@ def generate_tasks(count: int, workspace_ids: list[str], seed: str = "bench", st
             "runtime": {"type": "CLOUD"},
             "triggers": [],
         }
-        if with_schedules:
-            task["triggers"] = [{"name": f"Nightly {digest[9] % 24:02d}:{digest[10] % 60:02d} UTC",
-                                 "type": "CRON", "cron": f"{digest[10] % 60} {digest[9] % 24} * * *",
-                                 "timeZone": "UTC"}]
-        custom = _custom_triggers(triggers, triggers_every, i)
-        if custom is not None:
-            task["triggers"] = custom
-        if paused_every and i % paused_every == 0:
-            task["taskPauseDetails"] = {"pause": True, "pauseContext": "Paused by capacity planning",
-                                        "user": "capacity.planner@example.com", "userType": "HUMAN",
-                                        "pauseDate": "2025-01-15T10:00:00.000Z"}
+        _schedule_and_pause(task, "taskPauseDetails", i, digest, paused_every, with_schedules, triggers,
+                            triggers_every)
         out.append(task)
     return out
 
@@ -103,16 +103,7 @@ def generate_plans(count: int, workspace_ids: list[str], seed: str = "bench", st
                 "description": f"Generated plan {i} (seed {seed})",
                 "workspaceId": workspace_ids[i % len(workspace_ids)],
                 "chart": {"id": f"step-{i}", "name": "Step 1", "taskIds": []}, "triggers": []}
-        if with_schedules:
-            plan["triggers"] = [{"name": f"Nightly {digest[9] % 24:02d}:{digest[10] % 60:02d} UTC",
-                                 "type": "CRON", "cron": f"{digest[10] % 60} {digest[9] % 24} * * *",
-                                 "timeZone": "UTC"}]
-        custom = _custom_triggers(triggers, triggers_every, i)
-        if custom is not None:
-            plan["triggers"] = custom
-        if paused_every and i % paused_every == 0:
-            plan["planPauseDetails"] = {"pause": True, "pauseContext": "Paused by capacity planning",
-                                        "user": "capacity.planner@example.com", "userType": "HUMAN",
-                                        "pauseDate": "2025-01-15T10:00:00.000Z"}
+        _schedule_and_pause(plan, "planPauseDetails", i, digest, paused_every, with_schedules, triggers,
+                            triggers_every)
         out.append(plan)
     return out

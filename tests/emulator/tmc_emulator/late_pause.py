@@ -20,10 +20,10 @@ answers 204 and the pending change stays.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from tmc_emulator.clock import iso_utc
+from tmc_emulator.idrules import IdRules, parse_count, parse_ids
 
 
 @dataclass
@@ -63,12 +63,8 @@ class PendingPause:
         return out
 
 
-class LatePauseRules:
+class LatePauseRules(IdRules):
     """The ``late_pause_ids`` rules by id (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.by_id: dict[str, LatePauseRule] = {}
 
     def add(self, spec: dict) -> None:
         """Add a ``{"late_pause_ids": [...], "apply_after_seconds"|"apply_after_reads"|"apply": "never",
@@ -76,9 +72,7 @@ class LatePauseRules:
 
         :raises ValueError: malformed spec.
         """
-        ids = spec["late_pause_ids"]
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
-            raise ValueError("late_pause_ids must be a non-empty list of task or plan ids")
+        ids = parse_ids(spec, "late_pause_ids")
         seconds, reads, apply = spec.get("apply_after_seconds"), spec.get("apply_after_reads"), spec.get("apply")
         if sum(x is not None for x in (seconds, reads, apply)) != 1:
             raise ValueError("late_pause_ids needs exactly one of apply_after_seconds, apply_after_reads "
@@ -90,35 +84,9 @@ class LatePauseRules:
             raise ValueError("apply_after_reads must be a non-negative integer")
         if apply is not None and apply != "never":
             raise ValueError("apply must be \"never\"")
-        count = spec.get("count", 1)
-        if isinstance(count, bool) or not isinstance(count, int) or count == 0 or count < -1:
-            raise ValueError("count must be a positive integer or -1 (until cleared)")
-        with self._lock:
-            for record_id in ids:
-                self.by_id[record_id] = LatePauseRule(count, None if seconds is None else float(seconds),
-                                                      reads, apply == "never")
-
-    def take(self, record_id: str) -> LatePauseRule | None:
-        """The rule delaying the next PUT on ``record_id``, using up one of its PUTs."""
-        with self._lock:
-            rule = self.by_id.get(record_id)
-            if rule is None:
-                return None
-            if rule.remaining > 0:
-                rule.remaining -= 1
-                if rule.remaining == 0:
-                    del self.by_id[record_id]
-            return rule
-
-    def clear(self) -> None:
-        """Forget every rule (pending changes already accepted stay pending)."""
-        with self._lock:
-            self.by_id.clear()
-
-    def describe(self) -> dict:
-        """``{id: {"remaining", "apply"}}``."""
-        with self._lock:
-            return {i: r.describe() for i, r in sorted(self.by_id.items())}
+        count = parse_count(spec)
+        self.put(ids, lambda: LatePauseRule(count, None if seconds is None else float(seconds), reads,
+                                            apply == "never"))
 
 
 def pending_for(rule: LatePauseRule, details_key: str, details: dict, now_ms: int) -> PendingPause:

@@ -15,10 +15,10 @@ number of runs per id it applies to (default 1, -1 until cleared).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from tmc_emulator.config import FINAL_STATUSES
+from tmc_emulator.idrules import IdRules, parse_count, parse_ids
 
 
 @dataclass
@@ -45,48 +45,18 @@ def _seconds(spec: dict, key: str) -> float | None:
     return float(value)
 
 
-class RunOutcomeRules:
+class RunOutcomeRules(IdRules):
     """The ``run_outcome_ids`` rules by task or plan id (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.by_id: dict[str, RunOutcome] = {}
 
     def add(self, spec: dict) -> None:
         """Add a ``run_outcome_ids`` fault (see the module doc).
 
         :raises ValueError: malformed spec.
         """
-        ids = spec["run_outcome_ids"]
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
-            raise ValueError("run_outcome_ids must be a non-empty list of task or plan ids")
+        ids = parse_ids(spec, "run_outcome_ids")
         final = spec.get("final_status")
         if final is not None and final not in FINAL_STATUSES:
             raise ValueError(f"final_status must be one of {FINAL_STATUSES}")
         run_s, dispatch_s = _seconds(spec, "run_seconds"), _seconds(spec, "dispatch_seconds")
-        count = spec.get("count", 1)
-        if isinstance(count, bool) or not isinstance(count, int) or count == 0 or count < -1:
-            raise ValueError("count must be a positive integer or -1 (until cleared)")
-        with self._lock:
-            for record_id in ids:
-                self.by_id[record_id] = RunOutcome(count, final, run_s, dispatch_s)
-
-    def take(self, record_id: str) -> RunOutcome | None:
-        """The outcome of the next API-started run of ``record_id``, using up one of its runs."""
-        with self._lock:
-            rule = self.by_id.get(record_id)
-            if rule is not None and rule.remaining > 0:
-                rule.remaining -= 1
-                if rule.remaining == 0:
-                    del self.by_id[record_id]
-            return rule
-
-    def clear(self) -> None:
-        """Forget every rule."""
-        with self._lock:
-            self.by_id.clear()
-
-    def describe(self) -> dict:
-        """``{id: {"remaining", "final_status", "run_seconds", "dispatch_seconds"}}``."""
-        with self._lock:
-            return {i: r.describe() for i, r in sorted(self.by_id.items())}
+        count = parse_count(spec)
+        self.put(ids, lambda: RunOutcome(count, final, run_s, dispatch_s))
