@@ -40,26 +40,34 @@ def list_plans():
     rt = runtime()
     args = request.args
     limit, offset = limit_offset(args.get("limit"), args.get("offset"))
+    filters = tuple(args.get(k) for k in ("workspaceId", "environmentId", "name", "planId", "taskId"))
     with rt.lock:
         store = rt.store
         visible = visible_workspaces(g.principal, store.workspaces)
-        out = []
-        for plan in store.plans.values():
-            ws = store.workspaces[plan["workspaceId"]]
-            if visible is not None and ws["id"] not in visible:
-                continue
-            if args.get("workspaceId") and ws["id"] != args["workspaceId"]:
-                continue
-            if args.get("environmentId") and ws["environmentId"] != args["environmentId"]:
-                continue
-            if args.get("name") and not name_matches(plan["name"], args["name"], rt.config["list_name_match"]):
-                continue
-            if args.get("planId") and plan["id"] != args["planId"]:
-                continue
-            if args.get("taskId") and args["taskId"] not in plan_task_ids(plan.get("chart")):
-                continue
-            out.append(plan)
+        key = ("plans", None if visible is None else frozenset(visible), rt.config["list_name_match"], filters)
+        out = store.lists.get(key, store.version,
+                              lambda: _filter_plans(store, visible, rt.config["list_name_match"], *filters))
         return jsonify(page(out, limit, offset, lambda p: plan_details(store, p)))
+
+
+def _filter_plans(store, visible, name_mode, ws_id, env_id, name, plan_id, task_id) -> list[dict]:
+    out = []
+    for plan in store.plans.values():
+        ws = store.workspaces[plan["workspaceId"]]
+        if visible is not None and ws["id"] not in visible:
+            continue
+        if ws_id and ws["id"] != ws_id:
+            continue
+        if env_id and ws["environmentId"] != env_id:
+            continue
+        if name and not name_matches(plan["name"], name, name_mode):
+            continue
+        if plan_id and plan["id"] != plan_id:
+            continue
+        if task_id and task_id not in plan_task_ids(plan.get("chart")):
+            continue
+        out.append(plan)
+    return out
 
 
 @blueprint.get("/orchestration/executables/plans/<planId>")
@@ -124,22 +132,35 @@ def search_events():
         wanted = {w for w, ws in store.workspaces.items() if ws["environmentId"] == env_id
                   and (not ws_ids or w in ws_ids) and (visible is None or w in visible)}
         with_paused = rt.config["events_include_paused"]
-        events: list[tuple[int, str, str, str]] = []
-        for kind, records, key in (("TASK", store.tasks, "taskPauseDetails"),
-                                   ("PLAN", store.plans, "planPauseDetails")):
-            for record in records.values():
-                if record["workspaceId"] not in wanted or not record.get("triggers"):
-                    continue
-                if tags and not tags.issubset(record.get("tags") or ()):
-                    continue
-                if not with_paused and (record.get(key) or {}).get("pause"):
-                    continue
-                for trigger in record["triggers"]:
-                    for when in occurrences(trigger, from_ms, to_ms):
-                        events.append((when, kind, record["id"], trigger.get("name", "")))
-    events.sort()
+        if with_paused:  # the answer does not depend on pause states: one computation per paged read
+            key = ("events", from_ms, to_ms, frozenset(wanted), frozenset(tags))
+            events = store.lists.get(key, store.version, lambda: _events(store, wanted, tags, from_ms, to_ms, True))
+        else:
+            store.settle_due()
+            events = _events(store, wanted, tags, from_ms, to_ms, False)
     return jsonify(page(events, limit, offset, lambda e: {
         "id": e[2], "sourceTriggerName": e[3], "date": iso_utc(e[0]), "type": e[1]}))
+
+
+def _events(store, wanted: set, tags: set, from_ms: int, to_ms: int, with_paused: bool
+            ) -> list[tuple[int, str, str, str]]:
+    """``(epoch ms, "TASK"|"PLAN", id, trigger name)`` of every occurrence in ``[from_ms, to_ms]``,
+    sorted, of the records of the ``wanted`` workspaces carrying every tag of ``tags``."""
+    events: list[tuple[int, str, str, str]] = []
+    for kind, records, key in (("TASK", store.tasks, "taskPauseDetails"),
+                               ("PLAN", store.plans, "planPauseDetails")):
+        for record in records.values():
+            if record["workspaceId"] not in wanted or not record.get("triggers"):
+                continue
+            if tags and not tags.issubset(record.get("tags") or ()):
+                continue
+            if not with_paused and (record.get(key) or {}).get("pause"):
+                continue
+            for trigger in record["triggers"]:
+                for when in occurrences(trigger, from_ms, to_ms):
+                    events.append((when, kind, record["id"], trigger.get("name", "")))
+    events.sort()
+    return events
 
 
 def _string_list(body: dict, key: str) -> list[str] | None:
