@@ -19,20 +19,28 @@ and one call in :func:`run_window_phase`'s phase function (see ``docs/architectu
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import HAS_REQUESTS, client_from_options
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError, TalendError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import check_writable_directory
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import check_writable_directory, write_atomically
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit import DEFAULT_RATE_LIMIT
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome, change_states
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drain import Drain
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import NOTHING_SENT, check_request
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan import make_plan
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_client import PlanClient, WriteRefused
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_html import render_plan_html
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_markdown import render_plan_markdown
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import (
     WindowReport,
     build_run,
     entry_records,
+    report_paths,
     run_failures,
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_select import (
@@ -45,6 +53,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_selec
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text import (
     failure_message,
     pause_messages,
+    plan_messages,
     report_message,
     resume_messages,
 )
@@ -192,7 +201,7 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
     """
     started = utc_now()
     try:
-        request = check_request(params)
+        request = check_request(params, now_ms=int(time.time() * 1000))
     except TalendConfigError as exc:
         return _refused(params, "Window %s: %s" % (params.get("window_id"), exc))
     window = request.window
@@ -209,6 +218,8 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
         client = client_from_options(params, warn=warn)
     except TalendError as exc:
         return _refused(params, "Window %s: %s %s" % (window.id, exc, NOTHING_SENT))
+    if request.planning:
+        return _plan(client, request, params, check_mode)
     report = WindowReport(request.report_dir, window.id, request.tenant, check_mode)
     outcome = PhaseOutcome(request, started, check_mode)
     report_error = None
@@ -219,6 +230,41 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
     except OSError as exc:
         report_error = "the report %s could not be written: %s" % (report.json_path, exc.strerror or exc)
     return _result(outcome, report, report_error)
+
+
+def _plan(client, request, params, check_mode) -> dict:
+    """The plan phase (read-only): forecast, write ``<id>.plan.md`` and ``<id>.plan.html``, return the result with
+    ``plan_messages``, ``plan`` (the stats) and the ``set_stats`` data ``maintenance_window_plan``."""
+    window, reads = request.window, PlanClient(client, request.task_ids)
+    try:
+        plan = make_plan(reads, request, int(time.time() * 1000), params.get("rate_limit") or DEFAULT_RATE_LIMIT)
+    except WriteRefused as exc:
+        return _refused(params, "Window %s: %s. This is a bug of the collection: please report it." % (window.id, exc))
+    lines, paths, where = plan_messages(plan), {}, ""
+    if request.report_dir and not check_mode:
+        stem = os.path.splitext(report_paths(request.report_dir, window.id, request.tenant)[0])[0]
+        paths = {"plan_markdown_path": stem + ".plan.md", "plan_html_path": stem + ".plan.html"}
+        try:
+            write_atomically(paths["plan_markdown_path"], render_plan_markdown(plan))
+            write_atomically(paths["plan_html_path"], render_plan_html(plan))
+        except OSError as exc:
+            plan.error = plan.error or "the plan files could not be written: %s" % (exc.strerror or exc)
+            paths = {}
+        if paths:
+            where = "Window %s: plan %s; open %s in a browser (self-contained, no script)." % (
+                window.id, paths["plan_markdown_path"], paths["plan_html_path"])
+    elif check_mode:
+        where = "Window %s: check mode: the plan files are not written." % window.id
+    stats = plan.stats()
+    result = dict(changed=False, messages=lines + ([where] if where else []), plan_messages=lines,
+                  selection_messages=[], phase_message="", report_message=where, error=plan.error,
+                  outcome="failed" if plan.error else "succeeded", plan=stats, requests_sent=plan.requests,
+                  paused_task_ids=[], paused_plan_ids=[], resumed_task_ids=[], resumed_plan_ids=[], failed_ids=[],
+                  stats={"maintenance_window_id": window.id, "maintenance_window_plan": stats}, **paths)
+    if plan.error:
+        result.update(failed=True, msg="Window %s: the plan phase stopped at %s. Nothing was changed (the plan only "
+                                       "reads)." % (window.id, plan.error.rstrip(".")))
+    return result
 
 
 def _result(outcome, report, report_error) -> dict:

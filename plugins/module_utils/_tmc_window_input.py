@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import ID_RULE, check_ids, invalid_ids
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_window
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import ISO_EXAMPLE, parse_instant, parse_window
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import selector_options
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import (
     DEFAULT_REASON,
@@ -28,7 +28,9 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marke
     check_reason,
 )
 
-PHASES = ("pause", "resume")
+PHASES = ("plan", "pause", "resume")
+READS_SELECTORS = ("plan", "pause")
+"""Phases that read the selectors (names, tags, schedule windows) and the reason: the plan forecasts the pause."""
 DRAIN_POLICIES = ("fail", "continue", "stop")
 NOTHING_SENT = "Nothing was changed: no request was sent."
 
@@ -48,6 +50,8 @@ def window_argument_spec() -> dict:
         drain_on_timeout=dict(type="str", default="fail", choices=list(DRAIN_POLICIES)),
         report_dir=dict(type="path"),
         tenant=dict(type="str"),
+        window_start=dict(type="raw"),
+        window_end=dict(type="raw"),
     )
 
 
@@ -124,6 +128,8 @@ class WindowRequest:
     :param task_ids: checked explicit task ids (tuple of str); ``plan_ids`` the same for plans.
     :param drain: :class:`DrainSettings`. :param report_dir: directory of the report, or None for none.
     :param tenant: name of the tenant (report files ``<id>.<tenant>.json``), or None.
+    :param start_ms: the planned window's start (``maintenance_window_start``), epoch ms, or None;
+        ``end_ms`` its end. Both are set for the plan phase.
     """
 
     window: Window
@@ -135,14 +141,47 @@ class WindowRequest:
     drain: DrainSettings
     report_dir: str | None = None
     tenant: str | None = None
+    start_ms: int | None = None
+    end_ms: int | None = None
 
     @property
     def pausing(self) -> bool:
         """True for the pause phase."""
         return self.phase == "pause"
 
+    @property
+    def planning(self) -> bool:
+        """True for the read-only plan phase."""
+        return self.phase == "plan"
 
-def _selector_problems(number, selector, phase) -> list:
+
+def _planned_window(params, phase, now_ms) -> tuple:
+    """``(start_ms, end_ms, problems)`` of ``maintenance_window_start`` / ``_end``: required for the plan phase,
+    checked whenever given (ISO 8601 with offset, the end after the start and not past)."""
+    start, end = params.get("window_start"), params.get("window_end")
+    start = None if start in (None, "") else start
+    end = None if end in (None, "") else end
+    problems, bounds = [], {}
+    for option, value in (("maintenance_window_start", start), ("maintenance_window_end", end)):
+        if value is None:
+            if phase == "plan":
+                problems.append("The plan phase needs %s, ISO 8601 with its UTC offset, e.g. %s." % (option, ISO_EXAMPLE))
+            continue
+        try:
+            bounds[option] = parse_instant(value, option)
+        except TalendConfigError as exc:
+            problems.append(str(exc))
+    start_ms, end_ms = bounds.get("maintenance_window_start"), bounds.get("maintenance_window_end")
+    if start_ms is not None and end_ms is not None:
+        if end_ms <= start_ms:
+            problems.append("maintenance_window_end (%s) must be after maintenance_window_start (%s): swap them or fix "
+                            "the dates." % (end, start))
+        elif now_ms is not None and end_ms <= now_ms:
+            problems.append("The planned window %s to %s is wholly in the past: give the window to come." % (start, end))
+    return start_ms, end_ms, problems
+
+
+def _selector_problems(number, selector, phase, now_ms=None) -> list:
     label = "maintenance_window_selectors[%d] %s" % (number, selector.given() or "{}")
     has_from, has_to = selector.scheduled_from is not None, selector.scheduled_to is not None
     if not (selector.environment or selector.workspace or selector.name or selector.tags or has_from or has_to):
@@ -150,18 +189,23 @@ def _selector_problems(number, selector, phase) -> list:
                 "would select every task of the account: narrow it." % (number, selector.given() or "{}")]
     if has_from != has_to:
         return ["selector %d (%s) needs both scheduled_from and scheduled_to (ISO 8601 with offset)." % (number, label)]
-    if has_from and phase == "pause":
+    if has_from and phase in READS_SELECTORS:
         try:
-            parse_window(selector.scheduled_from, selector.scheduled_to)
+            bounds = parse_window(selector.scheduled_from, selector.scheduled_to)
         except TalendConfigError as exc:
             return ["selector %d: %s" % (number, exc)]
+        if now_ms is not None and bounds[1] < now_ms:
+            return ["selector %d: its schedule window %s to %s is wholly in the past, so it would select the tasks "
+                    "that ran then, not those of the window to come: give the window to come (scheduled_from and "
+                    "scheduled_to, ISO 8601 with offset)." % (number, selector.scheduled_from, selector.scheduled_to)]
     return []
 
 
-def check_request(params) -> WindowRequest:
+def check_request(params, now_ms=None) -> WindowRequest:
     """Check every option of a window phase before any request; list every problem at once.
 
     :param params: validated ``argument_spec`` values of :func:`window_argument_spec` (dict).
+    :param now_ms: the time now, epoch ms, to refuse windows wholly in the past (None: not checked).
     :returns: a :class:`WindowRequest`.
     :raises TalendConfigError: one message naming every problem, ending with :data:`NOTHING_SENT`.
     """
@@ -171,7 +215,7 @@ def check_request(params) -> WindowRequest:
     except TalendConfigError as exc:
         problems.append(str(exc))
     phase = params["phase"]
-    if phase == "pause":
+    if phase in READS_SELECTORS:
         try:
             reason = check_reason(params.get("reason"))
         except TalendConfigError as exc:
@@ -189,10 +233,12 @@ def check_request(params) -> WindowRequest:
         task_ids = tuple(check_ids(params.get("task_ids"), "task"))
         plan_ids = tuple(check_ids(params.get("plan_ids"), "plan"))
     for number, selector in enumerate(selectors, 1):
-        problems += _selector_problems(number, selector, phase)
+        problems += _selector_problems(number, selector, phase, now_ms)
+    start_ms, end_ms, window_problems = _planned_window(params, phase, now_ms)
+    problems += window_problems
     drain = DrainSettings(bool(params.get("drain")), params.get("drain_timeout"), params.get("drain_interval"),
                           params.get("drain_on_timeout") or "fail")
-    if phase == "pause" and drain.enabled and not (
+    if phase in READS_SELECTORS and drain.enabled and not (
             isinstance(drain.timeout, int) and drain.timeout >= 0 and isinstance(drain.interval, int)
             and drain.interval >= 1):
         problems.append("maintenance_window_drain_timeout must be 0 or more seconds and "
@@ -205,4 +251,5 @@ def check_request(params) -> WindowRequest:
     if problems:
         raise TalendConfigError(" ".join(problems) + " " + NOTHING_SENT)
     return WindowRequest(window=window, phase=phase, reason=reason, selectors=selectors, task_ids=task_ids,
-                         plan_ids=plan_ids, drain=drain, report_dir=params.get("report_dir") or None, tenant=tenant)
+                         plan_ids=plan_ids, drain=drain, report_dir=params.get("report_dir") or None, tenant=tenant,
+                         start_ms=start_ms, end_ms=end_ms)

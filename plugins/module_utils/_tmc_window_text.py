@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import window_of
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_runs import iso
 
 NAME_LIMIT = 50
 FAILURE_LIMIT = 20
@@ -178,3 +179,58 @@ def failure_message(outcome, failures, attempted, report_path=None) -> str:
     if report_path:
         text += " Report: %s." % report_path
     return text
+
+
+def _when(ms) -> str:
+    """``2026-12-07 18:55Z`` of epoch ``ms``."""
+    return iso(ms)[:16].replace("T", " ") + "Z" if ms is not None else "unknown"
+
+
+def plan_messages(plan) -> list:
+    """Lines of the plan phase: the window, its selection, the runs it skips, the runs going at its start with
+    the drain timeout to use, the cost, the preflight. The report files hold the same with every id.
+
+    :param plan: a ``_tmc_window_plan.Plan``.
+    :returns: list of str.
+    """
+    wid, stats = plan.window_id, plan.stats()
+    lines = ["Window %s (plan, read-only): %s to %s; %d request(s) sent, no write." % (
+        wid, _when(plan.start_ms), _when(plan.end_ms), sum(plan.requests.values()))]
+    if not plan.preflight.get("reachable", True):
+        return lines
+    lines.append("Window %s will pause %s and %s; %d task(s) and %d plan(s) are held by this window already; %d are "
+                 "paused by someone else and left alone." % (
+                     wid, _counted(stats["tasks_to_pause"], "task", [e["name"] for e in plan.tasks.to_pause]),
+                     _counted(stats["plans_to_pause"], "plan", [e["name"] for e in plan.plans.to_pause]),
+                     stats["tasks_held"], stats["plans_held"], stats["paused_by_others"]))
+    lines += ["Window %s: %d of the selection are held by window %s (they stay paused until it resumes): %s"
+              % (wid, len(names), owner, name_list(names)) for owner, names in plan.held_by_others().items()]
+    per_name = {}
+    for run in plan.skipped:
+        per_name.setdefault(run["name"], []).append(iso(run["at_ms"])[11:16])
+    lines.append("Window %s skips %d scheduled run(s) of %d task(s) or plan(s)%s" % (
+        wid, len(plan.skipped), len(per_name), (": " + name_list(["%s (%s)" % (n, ", ".join(t)) for n, t in
+                                                                  per_name.items()], 20)) if per_name else "."))
+    at_start = plan.at_start()
+    lines.append("Window %s: %d run(s) will still be going when it opens%s Use maintenance_window_drain_timeout: %d "
+                 "(latest expected end %s + margin %d s); configured: %d s%s." % (
+                     wid, len(at_start), (": " + name_list(["%s (expected end %s)" % (r["name"], _when(
+                         r["expected_end_ms"])) for r in at_start], 20) + ".") if at_start else ".",
+                     plan.drain["suggested_timeout"], _when(plan.drain["latest_end_ms"]) if plan.drain["latest_end_ms"]
+                     else "none", plan.drain["margin_seconds"], plan.drain["configured"],
+                     "" if plan.drain["enough"] else " (too short)"))
+    cost = plan.cost
+    lines.append("Window %s cost: the pause phase sends about %d request(s) (%d s at rate_limit %d/min), the resume "
+                 "phase about %d; %s" % (
+                     wid, cost["pause_requests"], cost["pause_seconds_at_rate_limit"], cost["rate_limit"],
+                     cost["resume_requests"], "a service-account token (30 min) %s." % (
+                         "outlives the pause phase" if cost["token_outlives_phase"] else
+                         "expires during the pause phase and is renewed by the collection")
+                     if cost["service_account"] else "a personal access token is used."))
+    pre = plan.preflight
+    lines.append("Window %s preflight: API reachable, credentials accepted; task list items %s; pausing needs "
+                 "TMC_OPERATOR and AUTHOR on each workspace (not testable without a write)." % (
+                     wid, "carry pause details" if pre.get("pause_details_on_list", True) else
+                     "carry no pause details: the pause phase reads each of %d task(s) one by one"
+                     % pre.get("detail_reads", 0)))
+    return lines

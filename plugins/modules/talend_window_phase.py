@@ -8,13 +8,30 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: talend_window_phase
-short_description: Run the pause or the resume phase of a maintenance window in one step
+short_description: Run the plan, pause or resume phase of a maintenance window in one step
 version_added: 0.1.0
 description:
   - Runs one phase of a window through the collection's window engine, on the controller (an action plugin), so
     that the summaries of thousands of tasks never leave one process and what the phase tells while it works
     (each poll of the drain) is printed as it happens. Used by the role C(talend_ops.cloud.maintenance_window);
     it can be used on its own.
+  - V(plan) is read-only and forecasts the window from O(window_start) to O(window_end) for a change board. It reads the
+    selection as V(pause) would see it (to pause, held by this window, paused by someone else, held by another
+    window, by id), every scheduled run of the selected tasks and plans inside the window (the runs it skips, from
+    C(POST /orchestration/executables/events/search), in searches of at most 31 days per environment), the runs
+    in flight now and the scheduled runs that start before O(window_start), each with an expected end (its start
+    plus the median of the task's last 5 successful runs, read per environment from
+    C(GET /processing/executables/tasks/executions)), the drain timeout to use (the latest expected end after the
+    start plus 25 %, at least 5 minutes, rounded up to the minute), the requests the V(pause) and V(resume) phases
+    will send and their time at O(rate_limit), whether a service-account token outlives the phase, and a
+    preflight (API reachable, credentials accepted, pause details on task list items, the permissions pausing
+    needs). It writes C(<window_id>.plan.md) and a self-contained C(<window_id>.plan.html) (inline SVG timeline,
+    no script, no network) in O(report_dir). It sends no request per task.
+  - V(plan) sends C(GET) requests and two searches that are reads by meaning though C(POST) by method
+    (C(POST /orchestration/executables/events/search) and C(POST /orchestration/executables/tasks/search) for tags);
+    their body holds only filters and paging and they change nothing. Any other C(POST), C(PUT) or C(DELETE) is
+    refused inside the collection before it is sent (the token request of a service account excepted). When the
+    task list carries no pause details, the per-task reads the V(pause) phase will make are counted, not sent.
   - V(pause) reads every selector and the explicit ids (as M(talend_ops.cloud.talend_task_info) does), sorts the
     selection into what to pause, what this window already holds (paused with its marker) and what someone else
     paused (left alone), pauses the plans then the tasks with C(pauseContext) set to O(reason) followed by the
@@ -60,9 +77,9 @@ options:
     description: Which phase to run.
     type: str
     required: true
-    choices: [pause, resume]
+    choices: [plan, pause, resume]
   reason:
-    description: Human text put before the marker in each C(pauseContext) (V(pause)).
+    description: Human text put before the marker in each C(pauseContext) (V(pause); V(plan) checks it).
     type: str
     default: Paused for a maintenance window
   selectors:
@@ -140,9 +157,20 @@ options:
       - Name of the tenant when a window spans several; the report files are then C(<window_id>.<tenant>.json) and
         C(.md). Same rule as O(window_id).
     type: str
+  window_start:
+    description:
+      - Start of the planned window, ISO 8601 with a UTC offset (C(2026-11-29T01:00:00Z)); a YAML timestamp is
+        accepted. Required for V(plan); checked whenever given.
+    type: raw
+  window_end:
+    description:
+      - End of the planned window, ISO 8601 with a UTC offset, after O(window_start) and not in the past. Required
+        for V(plan).
+    type: raw
 notes:
-  - Bad input (window id, reason, ids, selectors, schedule windows, drain settings, report directory, connection
-    options) fails before any request, naming every problem at once.
+  - Bad input (window id, reason, ids, selectors, schedule windows, a selector's schedule window wholly in the
+    past, the planned window, drain settings, report directory, connection options) fails before any request,
+    naming every problem at once.
 seealso:
   - module: talend_ops.cloud.talend_task_info
   - module: talend_ops.cloud.talend_task_pause
@@ -152,6 +180,22 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Forecast window CHG0042 before the change board (read-only), plan files in ./reports
+  talend_ops.cloud.talend_window_phase:
+    window_id: CHG0042
+    phase: plan
+    window_start: "2030-11-29T01:00:00+00:00"
+    window_end: "2030-11-29T03:00:00+00:00"
+    selectors:
+      - environment: Production
+        include_plans: true
+    report_dir: reports
+  register: planned
+
+- name: Say what the window will hold, skip and wait for
+  ansible.builtin.debug:
+    msg: "{{ planned.plan_messages }}"
+
 - name: Pause everything in Production for window CHG0042, wait for the runs in flight, report in ./reports
   talend_ops.cloud.talend_window_phase:
     window_id: CHG0042
@@ -260,6 +304,31 @@ failed_ids:
   returned: always
   type: list
   elements: str
+plan_messages:
+  description: V(plan) only; the summary of the forecast, for people (selection, skipped runs, runs going at the
+    start and the drain timeout to use, cost, preflight).
+  returned: when O(phase=plan)
+  type: list
+  elements: str
+plan:
+  description: V(plan) only; the counts of the forecast, C({window_id, start, end, tasks_to_pause, plans_to_pause,
+    tasks_held, plans_held, paused_by_others, skipped_runs, in_flight, suggested_drain_timeout,
+    pause_requests, pause_seconds_at_rate_limit, resume_requests, plan_requests, error}) (times in epoch
+    milliseconds, durations in seconds).
+  returned: when O(phase=plan)
+  type: dict
+requests_sent:
+  description: V(plan) only; every request the plan sent, by operation (C({"GET /orchestration/environments": 1})).
+  returned: when O(phase=plan)
+  type: dict
+plan_markdown_path:
+  description: V(plan) only; path of C(<window_id>.plan.md).
+  returned: when O(phase=plan) and O(report_dir) is given, not in check mode
+  type: str
+plan_html_path:
+  description: V(plan) only; path of the self-contained C(<window_id>.plan.html).
+  returned: when O(phase=plan) and O(report_dir) is given, not in check mode
+  type: str
 drain:
   description: V(pause) with O(drain); C({held_tasks, polls, elapsed_seconds, still_running, on_timeout, stopped,
     ended_before_stop, stop_failures, error}), as in the report; null without a drain.
@@ -267,7 +336,8 @@ drain:
   type: dict
 stats:
   description: What the role hands to C(ansible.builtin.set_stats) for the next job of an AWX workflow,
-    C({maintenance_window_id, maintenance_window_stats{phase, outcome, status, tasks, plans, report}}).
+    C({maintenance_window_id, maintenance_window_stats{phase, outcome, status, tasks, plans, report}}); for
+    V(plan) C({maintenance_window_id, maintenance_window_plan}) with RV(plan).
   returned: always
   type: dict
 """
