@@ -97,21 +97,21 @@ def typical_durations(client, environment_ids, task_ids) -> dict:
     :returns: ``{task id: {"seconds": int, "runs": int}}`` for the tasks with at least one successful run;
         the others are absent. :raises TalendApiError: a read failed.
     """
-    wanted, samples = set(task_ids), {}
+    wanted, samples, complete = set(task_ids), {}, 0
     for environment_id in environment_ids:
         params = {"environmentId": environment_id, "status": "execution_successful", "lastDays": HISTORY_DAYS}
         seen = 0
         for item in client.iter_pages("GET", TASK_EXECUTIONS_PATH, params=params, page_size=PAGE_SIZE):
             seen += 1
-            task_id, began, ended = item.get("taskId"), epoch_ms(item.get("startTimestamp")), epoch_ms(
-                item.get("finishTimestamp"))
+            task_id = item.get("taskId")
+            began, ended = epoch_ms(item.get("startTimestamp")), epoch_ms(item.get("finishTimestamp"))
             if task_id in wanted and began is not None and ended is not None and ended >= began:
                 runs = samples.setdefault(task_id, [])
                 if len(runs) < SAMPLES:
                     runs.append(ended - began)
-            if seen % PAGE_SIZE == 0 and (seen >= HISTORY_MAX_PAGES * PAGE_SIZE or all(
-                    len(samples.get(t, ())) >= SAMPLES for t in wanted)):
-                break
+                    complete += len(runs) == SAMPLES
+            if complete == len(wanted) or seen >= HISTORY_MAX_PAGES * PAGE_SIZE:
+                break  # the page in hand is the last one read
     return {t: {"seconds": int(round(median(runs) / 1000.0)), "runs": len(runs)} for t, runs in samples.items()}
 
 

@@ -34,9 +34,9 @@ def name_list(names, limit=NAME_LIMIT) -> str:
     return "%s and %d more (see the report)" % (", ".join(names[:limit]), len(names) - limit)
 
 
-def _counted(count, noun, names) -> str:
+def _counted(count, noun, names, limit=NAME_LIMIT) -> str:
     """``"2 task(s): a, b"`` or ``"0 task(s)"``."""
-    text = name_list(names)
+    text = name_list(names, limit)
     return "%d %s(s)%s" % (count, noun, (": " + text) if text else "")
 
 
@@ -200,8 +200,8 @@ def plan_messages(plan) -> list:
         return lines
     lines.append("Window %s will pause %s and %s; %d task(s) and %d plan(s) are held by this window already; %d are "
                  "paused by someone else and left alone." % (
-                     wid, _counted(stats["tasks_to_pause"], "task", [e["name"] for e in plan.tasks.to_pause]),
-                     _counted(stats["plans_to_pause"], "plan", [e["name"] for e in plan.plans.to_pause]),
+                     wid, _counted(stats["tasks_to_pause"], "task", [e["name"] for e in plan.tasks.to_pause], 10),
+                     _counted(stats["plans_to_pause"], "plan", [e["name"] for e in plan.plans.to_pause], 10),
                      stats["tasks_held"], stats["plans_held"], stats["paused_by_others"]))
     lines += ["Window %s: %d of the selection are held by window %s (they stay paused until it resumes): %s"
               % (wid, len(names), owner, name_list(names)) for owner, names in plan.held_by_others().items()]

@@ -17,7 +17,7 @@ import pytest
 from e2ekit import DEMO_PAT, ROOT, SAMPLE_DATA, Emulator, run_playbook
 
 PLAYBOOK = ROOT / "tests" / "e2e" / "playbooks" / "bad_input.yml"
-WINDOW = {"scheduled_from": "2026-11-29T05:00:00Z", "scheduled_to": "2026-11-29T06:00:00+01:00"}
+WINDOW = {"scheduled_from": "2027-11-28T05:00:00Z", "scheduled_to": "2027-11-28T06:00:00+01:00"}
 
 # name: (role variables, environment of the modules, words the error must hold)
 CASES = {
@@ -32,7 +32,7 @@ CASES = {
                                     ["http:// on a non-loopback host", "https://"]),
     "scheduled_to_before_scheduled_from": (
         {"maintenance_window_selectors": [dict(WINDOW, environment="Production")]}, {},
-        ["scheduled_to (2026-11-29T06:00:00+01:00) must be after scheduled_from (2026-11-29T05:00:00Z)"]),
+        ["scheduled_to (2027-11-28T06:00:00+01:00) must be after scheduled_from (2027-11-28T05:00:00Z)"]),
     "scheduled_time_without_offset": (
         {"maintenance_window_selectors": [{"environment": "Production", "scheduled_from": "2026-11-29T01:00:00",
                                            "scheduled_to": "2026-11-29T05:00:00Z"}]}, {},

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A small emulator data file whose scheduled runs around Sunday 2026-11-29 01:00-05:00 UTC are known by hand.
+"""A small emulator data file whose scheduled runs around Sunday 2027-11-28 01:00-05:00 UTC are known by hand.
 
 Used by the schedule tests of test_selection.py and test_role_plans.py: the expected sets below are worked
 out from the triggers (time zones and offsets included), not from the emulator's own schedule code.
@@ -15,8 +15,8 @@ ENV_ID = "0000000000000000000e0001"
 OTHER_ENV_ID = "0000000000000000000e0002"
 WS_ID = "00000000000000000000a001"
 OTHER_WS_ID = "00000000000000000000a002"
-WINDOW_FROM = "2026-11-29T02:00:00+01:00"   # 01:00 UTC
-WINDOW_TO = "2026-11-28T21:00:00-08:00"     # 05:00 UTC
+WINDOW_FROM = "2027-11-28T02:00:00+01:00"   # 01:00 UTC
+WINDOW_TO = "2027-11-27T21:00:00-08:00"     # 05:00 UTC
 
 FOREIGN = {"pause": True, "pauseContext": "Vendor outage, see INC-7", "user": "jane.doe@example.com",
            "userType": "HUMAN", "pauseDate": "2026-11-20T10:00:00.000Z"}
@@ -45,9 +45,9 @@ TASKS = [
     _task(4, "Daily 05:30 Paris", _cron("30 5 * * *", "Europe/Paris")),            # 04:30Z inside
     _task(5, "Daily 01:00 New York", _cron("0 1 * * *", "America/New_York")),      # 06:00Z outside
     _task(6, "Saturday 20:00 New York", _cron("0 20 * * 6", "America/New_York")),  # Sun 01:00Z = start, inside
-    _task(7, "Once at the end", _once("2026-11-29T05:00:00Z")),                    # = end, inside
-    _task(8, "Once just after", _once("2026-11-29T05:00:01Z")),                    # outside
-    _task(9, "Once just before", _once("2026-11-29T00:59:59Z")),                   # outside
+    _task(7, "Once at the end", _once("2027-11-28T05:00:00Z")),                    # = end, inside
+    _task(8, "Once just after", _once("2027-11-28T05:00:01Z")),                    # outside
+    _task(9, "Once just before", _once("2027-11-28T00:59:59Z")),                   # outside
     _task(10, "Never scheduled", []),                                              # outside
     _task(11, "Paused by someone else, 03:00 UTC", _cron("0 3 * * *"), pause=FOREIGN),  # inside, foreign
     _task(12, "Other environment 02:00 UTC", _cron("0 2 * * *"), ws=OTHER_WS_ID),  # inside, other environment
