@@ -8,13 +8,14 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection demo test unit e2e integration sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean node-deps conformance e2e-prism bench bench-smoke
+.PHONY: help venv collection browser plan-picture demo test unit e2e integration sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean node-deps conformance e2e-prism bench bench-smoke
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
 	@echo "make test   - the whole test suite, as CI runs it: lint, changelog-lint, ee, build-install, sanity,"
 	@echo "              unit and emulator tests, end-to-end tests against the emulator, and the stages below"
 	@echo "make unit | e2e | integration | lint | sanity | changelog-lint | ee | build-install | molecule | awx  - one stage of make test"
+	@echo "make plan-picture     - docs/plan.png: the plan of the demo window as a browser shows it"
 	@echo "make changelog        - regenerate CHANGELOG.md from changelogs/fragments"
 	@echo "make emulator-start   - start the emulator in the background (prints its URL); make emulator-stop"
 	@echo "make clean  - remove the virtualenv and build files"
@@ -35,11 +36,21 @@ collection: venv
 demo: collection
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash tests/emulator/demo.sh
 
+# docs/plan.png, the picture of the plan in the README: the demo's plan phase, rendered by headless Chromium.
+plan-picture: collection browser
+	@PATH="$(CURDIR)/$(BIN):$$PATH" bash tests/emulator/plan_picture.sh docs/plan.png
+
 unit: collection
 	$(BIN)/python -m pytest tests/unit -q
 
-e2e: collection
+e2e: collection browser
 	$(BIN)/python -m pytest tests/e2e -q
+
+# Headless Chromium for tests/e2e/test_plan_browser.py (the plan page opened in a real browser): Debian's
+# package, installed once (as root, or through sudo); a no-op when it is there.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 # ansible-test integration targets (tests/integration/targets) against the emulator, the plugins' EXAMPLES included.
 integration: venv
@@ -75,7 +86,7 @@ molecule: collection
 awx: collection
 	$(BIN)/python -m pytest tests/awx -q -p no:cacheprovider
 
-test: collection lint changelog-lint ee build-install sanity integration molecule awx bench-smoke conformance e2e-prism
+test: collection browser lint changelog-lint ee build-install sanity integration molecule awx bench-smoke conformance e2e-prism
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
 
 # Benchmark (bench/README.md): `make bench` is the full run (minutes; results into bench/results/),

@@ -24,6 +24,10 @@ export TMC_DEMO_WINDOW_START TMC_DEMO_WINDOW_END
 echo "== Talend Cloud emulator at $TALEND_API_URL (sample tenant: tests/emulator/data/sample.json)"
 echo "== Window variables: tests/emulator/demo_window.yml (planned window $TMC_DEMO_WINDOW_START to $TMC_DEMO_WINDOW_END)"
 echo
+echo "== Phase 0: plan (read-only): what the window will hold, which scheduled runs it skips, which runs are still"
+echo "   going when it opens and the drain timeout to use, what pausing costs; a page for the change board"
+ansible-playbook playbooks/maintenance.yml -e @tests/emulator/demo_window.yml -e maintenance_window_phase=plan
+echo
 echo "== Phase 1: pause (then wait for the runs in flight to finish)"
 # The sample tenant has runs in flight that would last minutes. Once the drain has polled twice, move
 # the emulator's clock one hour ahead, as if they had finished, so the drain can be seen ending.
