@@ -199,7 +199,7 @@ def make_plan(client, request, now_ms, rate_limit) -> Plan:
         plan.error = str(exc)
         plan.requests = client.requests_sent()
         return plan
-    selection_requests = sum(client.sent.values()) - before + 1  # the pause phase lists the environments too
+    selection_requests = sum(client.sent.values()) - before
     plan.tasks, plan.plans = sort_for_pause(selection.tasks, request.window), sort_for_pause(selection.plans,
                                                                                              request.window)
     plan.preflight.update(pause_details_on_list=client.detail_reads_not_sent == 0,
