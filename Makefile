@@ -113,7 +113,8 @@ conformance: collection node-deps
 E2E_PRISM_TESTS := tests/e2e/test_maintenance_playbook.py \
 	tests/e2e/test_role_plans.py::test_schedule_selector_pauses_exactly_what_runs_inside_and_resume_ignores_the_window \
 	tests/e2e/test_drain.py::test_run_outlasting_the_timeout_is_stopped_with_stop \
-	tests/e2e/test_auth.py::test_one_401_with_a_service_account_gets_a_new_token_and_succeeds
+	tests/e2e/test_auth.py::test_one_401_with_a_service_account_gets_a_new_token_and_succeeds \
+	tests/e2e/test_plan.py::test_plan_skips_exactly_the_emulator_schedule_sends_no_write_and_covers_the_latest_run
 e2e-prism: collection node-deps
 	TMC_E2E_VIA_PRISM=1 $(BIN)/python -m pytest $(E2E_PRISM_TESTS) -q -p no:cacheprovider
 

@@ -87,6 +87,8 @@ def test_plan_skips_exactly_the_emulator_schedule_sends_no_write_and_covers_the_
     sent = {row[0]: int(row[1]) for row in table(markdown, "Requests the plan sent")}
     assert sent == log["byRoute"]
     assert emulator.state()["tasks"] == before["tasks"] and emulator.state()["plans"] == before["plans"]
+    for text in (out, markdown, (tmp_path / (WINDOW_ID + ".plan.html")).read_text()):
+        assert ansible_env["TALEND_TOKEN"] not in text
 
     # runs going at the start: expected end = start of the run + median of the emulator's history
     going = table(markdown, "Runs still going when the window opens")

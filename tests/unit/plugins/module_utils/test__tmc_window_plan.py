@@ -119,3 +119,14 @@ def test_a_refused_first_read_stops_the_plan_at_the_preflight(status):
     plan = _plan(FakeApi(refuse=status))
     assert plan.error.startswith("Preflight")
     assert plan.preflight["reachable"] is False
+
+
+@pytest.mark.parametrize("drain_timeout,outlives", [(600, True), (3600, False)])
+def test_a_service_account_token_outlives_the_pause_phase_only_when_it_lasts_less_than_30_minutes(drain_timeout,
+                                                                                                  outlives):
+    history = [run("a", NOW - n * HOUR, drain_timeout // 60) for n in range(1, 6)]
+    api = FakeApi(tasks=[task("a", "A", {"pause": False})], events=[(START - MINUTE, "TASK", "a")], executions=history)
+    api.auth.renewable = True
+    plan = _plan(api)
+    assert plan.cost["service_account"] is True
+    assert plan.cost["token_outlives_phase"] is outlives
