@@ -318,7 +318,8 @@ plan:
   returned: when O(phase=plan)
   type: dict
 requests_sent:
-  description: V(plan) only; every request the plan sent, by operation (C({"GET /orchestration/environments": 1})).
+  description: V(plan) only; every request the plan sent, by operation, for example C(GET /orchestration/environments)
+    with its count.
   returned: when O(phase=plan)
   type: dict
 plan_markdown_path:
