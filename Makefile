@@ -38,7 +38,7 @@ demo: collection
 
 # docs/plan.png, the picture of the plan in the README: the demo's plan phase, rendered by headless Chromium.
 plan-picture: collection browser
-	@PATH="$(CURDIR)/$(BIN):$$PATH" bash tests/emulator/plan_picture.sh docs/plan.png
+	$(BIN)/python tests/emulator/plan_picture.py docs/plan.png
 
 unit: collection
 	$(BIN)/python -m pytest tests/unit -q
