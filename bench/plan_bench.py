@@ -85,9 +85,9 @@ def main(argv=None):
               "forecast_pause_requests": int(re.search(r"The pause phase sends about (\d+)", markdown).group(1))}
     out = ROOT / "bench" / "results" / ("%s-%s-%d" % (report["date"], args.label, args.tasks))
     out.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    rows = "\n".join("| %s | %d | %d |" % (route, report["plan"]["by_route"].get(route, 0),
-                                            report["pause"]["by_route"].get(route, 0))
-                     for route in sorted(set(report["plan"]["by_route"]) | set(report["pause"]["by_route"])))
+    plan_routes, pause_routes = report["plan"]["by_route"], report["pause"]["by_route"]
+    rows = "\n".join("| %s | %d | %d |" % (route, plan_routes.get(route, 0), pause_routes.get(route, 0))
+                     for route in sorted(set(plan_routes) | set(pause_routes)))
     out.with_suffix(".md").write_text(
         "# Plan phase cost, %d tasks (%s, commit %s)\n\nWindow %s to %s. The plan sent **%d** requests in %.1f s; "
         "the pause phase it forecasts sent **%d** in %.1f s (the plan forecast %d): the plan is **%.2f %%** of the "

@@ -52,8 +52,8 @@ def running_rows(plan) -> list:
     """``[(name, what, began, usual, expected end, note)]`` of the runs going when the window opens."""
     rows = []
     for run in plan.at_start():
-        what = ("scheduled run" if run["status"] == "scheduled" else "execution %s (%s)" % (run["execution_id"],
-                                                                                          run["status"]))
+        what = "scheduled run" if run["status"] == "scheduled" else "execution %s (%s)" % (
+            run["execution_id"], run["status"])
         usual = ("%s (median of %d run(s))" % (duration_text(run["usual_seconds"]), run["samples"])
                  if run["usual_seconds"] is not None else "no successful run in the history")
         note = "running longer than usual" if run["overrunning"] else (
@@ -70,8 +70,8 @@ def drain_text(plan) -> str:
     if drain["latest_end_ms"] is None:
         base = "No run of the selected tasks is expected to be going at the start"
     else:
-        base = "The latest expected end is %s, %s after the start" % (iso(drain["latest_end_ms"]),
-                                                                    duration_text(drain["needed_seconds"]))
+        base = "The latest expected end is %s, %s after the start" % (
+            iso(drain["latest_end_ms"]), duration_text(drain["needed_seconds"]))
     text = ("%s: use maintenance_window_drain_timeout: %d (%s: that time plus a margin of %d s, 25 %% of it and at "
             "least %d s, rounded up to the minute). Configured now: %d s%s." % (
                 base, drain["suggested_timeout"], duration_text(drain["suggested_timeout"]), drain["margin_seconds"],
@@ -132,8 +132,8 @@ def _table(header, rows) -> list:
     if not rows:
         return ["(none)", ""]
     esc = [[("%s" % (c,)).replace("|", "\\|") for c in row] for row in rows]
-    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |"
-                                                                            for r in esc] + [""]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(r) + " |" for r in esc] + [""]
 
 
 def render_plan_markdown(plan) -> str:
@@ -147,8 +147,9 @@ def render_plan_markdown(plan) -> str:
         out += ["**The plan is incomplete**: %s" % plan.error, ""]
     out += ["## What the window will hold", "",
             "%d task(s) and %d plan(s) to pause; %d task(s) and %d plan(s) already held by this window; %d paused by "
-            "someone else (left alone)." % (stats["tasks_to_pause"], stats["plans_to_pause"], stats["tasks_held"],
-                                             stats["plans_held"], stats["paused_by_others"]), ""]
+            "someone else (left alone)." % (
+                stats["tasks_to_pause"], stats["plans_to_pause"], stats["tasks_held"], stats["plans_held"],
+                stats["paused_by_others"]), ""]
     out += _table(("state", "kind", "name", "id"), selection_rows(plan))
     out += ["## Scheduled runs the window will skip", "",
             "%d scheduled run(s) fall between the start and the end and will not happen." % len(plan.skipped), ""]

@@ -67,8 +67,8 @@ def usual_seconds(state, task_id):
     return round(statistics.median(ms(e["finishTimestamp"]) - ms(e["startTimestamp"]) for e in runs) / 1000.0)
 
 
-def test_plan_skips_exactly_the_emulator_schedule_sends_no_write_and_covers_the_latest_run(emulator, ansible_env,
-                                                                                          tmp_path):
+def test_plan_skips_exactly_the_emulator_schedule_sends_no_write_and_covers_the_latest_run(
+        emulator, ansible_env, tmp_path):
     before = emulator.state()
     start, end, out, markdown = run_plan(emulator, ansible_env, tmp_path)
     log = emulator.requests_log()

@@ -19,8 +19,8 @@ def iso(ms):
 
 
 def task(task_id, name, pause=None):
-    item = {"executable": task_id, "name": name, "workspace": {"id": "w", "name": "Finance",
-                                                                "environment": {"id": "e", "name": "Production"}}}
+    workspace = {"id": "w", "name": "Finance", "environment": {"id": "e", "name": "Production"}}
+    item = {"executable": task_id, "name": name, "workspace": workspace}
     if pause is not None:
         item["taskPauseDetails"] = pause
     return item
