@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import window_of
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_runs import iso
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text import plan_messages
 
 
 def duration_text(seconds) -> str:
@@ -145,6 +146,7 @@ def render_plan_markdown(plan) -> str:
                iso(plan.now_ms), sum(plan.requests.values())), ""]
     if plan.error:
         out += ["**The plan is incomplete**: %s" % plan.error, ""]
+    out += ["## At a glance", ""] + ["- " + line for line in plan_messages(plan)[1:]] + [""]
     out += ["## What the window will hold", "",
             "%d task(s) and %d plan(s) to pause; %d task(s) and %d plan(s) already held by this window; %d paused by "
             "someone else (left alone)." % (
