@@ -132,7 +132,6 @@ def start_execution():
     return jsonify({"executionId": ex.execution_id}), 201
 
 
-
 @blueprint.delete("/processing/executions/<id_except('plans'):executionId>")
 def stop_execution(executionId: str):
     """Stop an execution: 204 with ``Content-Type: text/plain`` [F]; 406 when the

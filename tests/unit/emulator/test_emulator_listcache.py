@@ -22,7 +22,9 @@ def test_a_list_is_built_once_per_version_and_key():
 
 
 def test_pages_of_a_read_filter_once_and_generated_tasks_show_up(api, emulator_server):
-    lists = lambda: emulator_server.runtime.store.lists  # noqa: E731  # the store is replaced at reset
+    def lists():  # the store is replaced at reset
+        return emulator_server.runtime.store.lists
+
     for offset in (0, 20, 40):
         api.get("/orchestration/executables/tasks", params={"limit": 20, "offset": offset})
     assert (lists().misses, lists().hits) == (1, 2)
