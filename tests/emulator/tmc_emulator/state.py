@@ -126,6 +126,22 @@ class Store:
         record["triggers"] = candidate["triggers"]
         self.version += 1
 
+    def remove_record(self, kind: str, record_id: str) -> int:
+        """Delete a task (``kind`` ``"tasks"``) or plan with its executions; returns how many executions."""
+        self.pending_pause.pop(record_id, None)
+        self.version += 1
+        if kind == "tasks":
+            del self.tasks[record_id]
+            gone = self.executions_by_task.pop(record_id, [])
+            for ex in gone:
+                self.task_executions.pop(ex.execution_id, None)
+            return len(gone)
+        del self.plans[record_id]
+        gone_ids = [i for i, ex in self.plan_executions.items() if ex.plan_id == record_id]
+        for execution_id in gone_ids:
+            del self.plan_executions[execution_id]
+        return len(gone_ids)
+
     def add_task_execution(self, ex: TaskExecution) -> None:
         """Register an execution (its task must exist)."""
         if ex.task_id not in self.tasks:
