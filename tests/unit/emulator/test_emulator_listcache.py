@@ -31,3 +31,11 @@ def test_pages_of_a_read_filter_once_and_generated_tasks_show_up(api, emulator_s
     total = api.get("/orchestration/executables/tasks").json()["total"]
     api.admin("POST", "tasks/generate", json={"count": 5, "environment_id": env_id("Production"), "seed": "c"})
     assert api.get("/orchestration/executables/tasks").json()["total"] == total + 5
+
+
+def test_an_execution_started_between_pages_is_listed(api):
+    execs = "/processing/executables/tasks/executions"
+    before = api.get(execs, params={"limit": 10}).json()["total"]
+    ran = api.post("/processing/executions", json={"executable": "ba65d966494bab10a0f8f018"}).json()["executionId"]
+    page = api.get(execs, params={"limit": 10}).json()
+    assert page["total"] == before + 1 and page["items"][0]["executionId"] == ran
