@@ -107,3 +107,17 @@ def test_generated_plans_and_triggers_every_nth(api):
     resp = requests.post(f"{api.url}/_emulator/tasks/generate", json={"count": 1, "triggers": [{"type": "X"}]},
                          timeout=10)
     assert_error_response(resp, 400)
+
+
+def test_pages_without_from_drop_the_runs_that_passed_between_them(api):
+    api.admin("POST", "clock", json={"freeze": True})
+    now = api.admin("GET", "clock")["now_ms"]
+    body = {"environmentId": PROD, "to": now + 6 * 3_600_000, "limit": 100}
+    first = api.post(EVENTS, json=body).json()
+    later = api.admin("POST", "clock", json={"advance_seconds": 3600})["now_ms"]
+    second = api.post(EVENTS, json=body).json()
+    expected = search_all(api, environmentId=PROD, **{"from": later, "to": now + 6 * 3_600_000})
+    assert second["total"] == len(expected) < first["total"]
+    assert second["items"] == expected[:100]
+    back = api.admin("POST", "clock", json={"set_epoch_ms": now})["now_ms"]
+    assert api.post(EVENTS, json=body).json()["total"] == first["total"] and back == now
