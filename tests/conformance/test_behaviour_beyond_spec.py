@@ -98,6 +98,35 @@ def check_legacy_paths_are_404(url):
         assert resp.status_code == 404 and resp.json()["status"] == 404
 
 
+def check_events_answer_a_past_range(url):
+    now = requests.get(f"{url}/_emulator/clock", timeout=10).json()["now_ms"]
+    body = {"environmentId": SAMPLE["environments"][0]["id"], "from": now - 3 * 3_600_000, "to": now - 3_600_000}
+    items = requests.post(f"{url}/orchestration/executables/events/search", json=body, headers=HEADERS,
+                          timeout=10).json()["items"]
+    assert len([i for i in items if i["id"] == NEVER_PAUSED]) == 2
+
+
+def check_once_trigger_has_no_next_run_once_passed(url):
+    backfill = task_id("Backfill Orders History", "Data Platform")
+    env = SAMPLE["environments"][0]["id"]
+
+    def runs(body):
+        items = requests.post(f"{url}/orchestration/executables/events/search", json=dict(body, environmentId=env),
+                              headers=HEADERS, timeout=10).json()["items"]
+        return [i for i in items if i["id"] == backfill]
+
+    now = requests.post(f"{url}/_emulator/clock", json={"freeze": True}, timeout=10).json()["now_ms"]
+    assert len(runs({"to": now + 2 * 3_600_000, "workspaceIds": [ws_id("Data Platform")]})) == 1
+    later = requests.post(f"{url}/_emulator/clock", json={"advance_seconds": 3 * 3600}, timeout=10).json()["now_ms"]
+    assert runs({"to": later + 30 * 86_400_000, "workspaceIds": [ws_id("Data Platform")]}) == []
+
+
+def check_pause_is_applied_at_once(url):
+    resp = requests.put(f"{url}{TASKS}/{NEVER_PAUSED}/pause", json={"pause": True}, headers=HEADERS, timeout=10)
+    assert resp.status_code == 202
+    assert get(url, f"{TASKS}/{NEVER_PAUSED}").json()["taskPauseDetails"]["pause"] is True
+
+
 # (README row, sources the row must give, check)
 BEHAVIOURS = [
     ("`name` on `GET .../tasks` and `.../plans`", ("[F]",), check_name_filter_is_a_prefix),
@@ -107,6 +136,9 @@ BEHAVIOURS = [
     ("`DELETE /processing/executions/{id}`", ("[S]", "[F]"), check_stop_answers_204_text_plain),
     ("`POST .../pause`", ("[S]",), check_post_on_pause_is_405),
     ("legacy `/tmc/v2.6/...`", ("[F]",), check_legacy_paths_are_404),
+    ("events search over a past range", ("[A]",), check_events_answer_a_past_range),
+    ("`ONCE` trigger", ("[A]",), check_once_trigger_has_no_next_run_once_passed),
+    ("pause 202 applied", ("[S]", "[A]"), check_pause_is_applied_at_once),
 ]
 
 

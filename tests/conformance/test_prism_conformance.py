@@ -32,6 +32,8 @@ PAUSED_PLAN = plan_id("QA Regression Suite")
 RESUMED_PLAN = plan_id("Finance Intraday Reconciliation")
 FINISHED_EXECUTION = next(ex["executionId"] for ex in SAMPLE["executions"]
                           if ex["triggeredSecondsAgo"] > ex.get("dispatchSeconds", 0) + ex["runSeconds"])
+FAILED_PLAN_RUN = next(ex for ex in SAMPLE["planExecutions"] if ex["finalStatus"] == "execution_failed")
+RUNNING_PLAN_RUN = next(ex for ex in SAMPLE["planExecutions"] if ex["triggeredSecondsAgo"] < ex["runSeconds"])
 UNKNOWN_TASK = "0123456789abcdef01234567"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 BOT = service_account("maintenance-bot")
@@ -44,7 +46,7 @@ STOP_ACCEPT = "text/plain, application/json, */*"
 class Case:
     """One request through Prism and the status the emulator must answer.
 
-    ``path_params`` and ``body`` values may be callables ``f(ctx) -> value`` with
+    ``path_params``, ``query`` and ``body`` values may be callables ``f(ctx) -> value`` with
     ``ctx = {"emulator", "prism", "now_ms"}`` (ids made by a setup, the proxy URL).
     """
 
@@ -71,6 +73,20 @@ def _window(days: float) -> Callable[[dict], dict]:
     def make(ctx: dict) -> dict:
         return {"environmentId": env_id("Production"), "from": ctx["now_ms"],
                 "to": ctx["now_ms"] + int(days * DAY_MS)}
+    return make
+
+
+def _past_window(days_ago_from: float, days_ago_to: float) -> Callable[[dict], dict]:
+    def make(ctx: dict) -> dict:
+        return {"environmentId": env_id("Production"), "from": ctx["now_ms"] - int(days_ago_from * DAY_MS),
+                "to": ctx["now_ms"] - int(days_ago_to * DAY_MS)}
+    return make
+
+
+def _range(days_ago_from: float, days_ago_to: float = 0, **extra) -> Callable[[dict], dict]:
+    def make(ctx: dict) -> dict:
+        return dict(extra, **{"from": ctx["now_ms"] - int(days_ago_from * DAY_MS),
+                              "to": ctx["now_ms"] - int(days_ago_to * DAY_MS)})
     return make
 
 
@@ -158,6 +174,21 @@ CASES = [
     Case("events of some workspaces", "POST", "/orchestration/executables/events/search", 200,
          body=lambda ctx: dict(_window(2)(ctx), workspaceIds=[ws_id("Finance")], limit=10, offset=0)),
     Case("events over more than 31 days", "POST", "/orchestration/executables/events/search", 400, body=_window(40)),
+    Case("events over a past range", "POST", "/orchestration/executables/events/search", 200,
+         body=_past_window(2, 1)),
+    Case("events from the past to the future", "POST", "/orchestration/executables/events/search", 200,
+         body=lambda ctx: {"environmentId": env_id("Production"), "from": ctx["now_ms"] - 3 * 3_600_000,
+                           "to": ctx["now_ms"] + 3 * 3_600_000, "limit": 100, "offset": 100}),
+    Case("events of the next 2 hours (a ONCE trigger among them)", "POST",
+         "/orchestration/executables/events/search", 200,
+         body=lambda ctx: {"environmentId": env_id("Production"), "to": ctx["now_ms"] + 2 * 3_600_000,
+                           "workspaceIds": [ws_id("Data Platform")]}),
+    Case("events over exactly 31 days in the past", "POST", "/orchestration/executables/events/search", 200,
+         body=_past_window(31, 0)),
+    Case("events over a past range longer than 31 days", "POST", "/orchestration/executables/events/search",
+         400, body=_past_window(32, 0)),
+    Case("events with to before from", "POST", "/orchestration/executables/events/search", 400,
+         body=_past_window(1, 2)),
     Case("events of an unknown environment", "POST", "/orchestration/executables/events/search", 404,
          body=lambda ctx: dict(_window(1)(ctx), environmentId=UNKNOWN_TASK)),
     Case("events without token", "POST", "/orchestration/executables/events/search", 401, body=_window(1),
@@ -173,12 +204,29 @@ CASES = [
     Case("executions without token", "GET", "/processing/executables/tasks/executions", 401, token=None),
     Case("executions of one task", "GET", TASK_EXECUTIONS, 200, {"taskId": SAMPLE["executions"][0]["taskId"]},
          query={"status": "executing"}),
+    Case("successful runs of one task (history)", "GET", TASK_EXECUTIONS, 200,
+         {"taskId": SAMPLE["executions"][0]["taskId"]}, query={"status": "execution_successful", "lastDays": 30}),
+    Case("failed runs of one task (history)", "GET", TASK_EXECUTIONS, 200,
+         {"taskId": SAMPLE["executions"][0]["taskId"]}, query={"status": "execution_failed", "lastDays": 60}),
+    Case("runs of one task from/to", "GET", TASK_EXECUTIONS, 200, {"taskId": SAMPLE["executions"][0]["taskId"]},
+         query=_range(7, 0, limit=100, offset=0)),
+    Case("executions of an environment from/to, second page", "GET", "/processing/executables/tasks/executions",
+         200, query=_range(2, 0, environmentId=env_id("Production"), limit=100, offset=100)),
+    Case("successful executions of an environment (history)", "GET", "/processing/executables/tasks/executions",
+         200, query={"environmentId": env_id("Production"), "status": "execution_successful", "lastDays": 7,
+                     "limit": 100, "offset": 100}),
+    Case("executions with from after to", "GET", "/processing/executables/tasks/executions", 400,
+         query=_range(1, 2)),
+    Case("executions over more than 60 days", "GET", "/processing/executables/tasks/executions", 400,
+         query=_range(61, 0)),
     Case("executions of an unknown task", "GET", TASK_EXECUTIONS, 404, {"taskId": UNKNOWN_TASK}),
     *[Case(f"execution {ex['finalStatus']} {ex['executionId'][:8]}", "GET", EXECUTION, 200,
            {"executionId": ex["executionId"]}) for ex in SAMPLE["executions"]],
     Case("execution unknown", "GET", EXECUTION, 404, {"executionId": UNKNOWN_ID}),
     # run and stop
     Case("run a task", "POST", "/processing/executions", 201, body={"executable": NEVER_PAUSED}),
+    Case("run a task with log level and timeout", "POST", "/processing/executions", 201,
+         body={"executable": NEVER_PAUSED, "logLevel": "WARN", "timeout": 3600, "parameters": {}}),
     Case("run a paused task", "POST", "/processing/executions", 405, body={"executable": PAUSED}),
     Case("run an unknown task", "POST", "/processing/executions", 404, body={"executable": UNKNOWN_TASK}),
     Case("run a task as a viewer", "POST", "/processing/executions", 403, body={"executable": NEVER_PAUSED},
@@ -186,6 +234,12 @@ CASES = [
     Case("run a plan", "POST", "/processing/executions/plans", 201, body={"executable": PLAN}),
     Case("run a paused plan", "POST", "/processing/executions/plans", 405, body={"executable": PAUSED_PLAN}),
     Case("run an unknown plan", "POST", "/processing/executions/plans", 404, body={"executable": UNKNOWN_ID}),
+    Case("re-run a failed plan execution", "POST", "/processing/executions/plans", 201,
+         body={"executable": FAILED_PLAN_RUN["planId"], "executionPlanId": FAILED_PLAN_RUN["executionId"]}),
+    Case("re-run a plan execution that did not fail", "POST", "/processing/executions/plans", 422,
+         body={"executable": RUNNING_PLAN_RUN["planId"], "executionPlanId": RUNNING_PLAN_RUN["executionId"]}),
+    Case("re-run an unknown plan execution", "POST", "/processing/executions/plans", 404,
+         body={"executable": PLAN, "executionPlanId": UNKNOWN_ID}),
     Case("stop an execution in flight", "DELETE", EXECUTION, 204,
          {"executionId": _running_execution(NEVER_PAUSED)}, accept=STOP_ACCEPT),
     Case("stop an execution that ended", "DELETE", EXECUTION, 400, {"executionId": FINISHED_EXECUTION},
@@ -196,6 +250,8 @@ CASES = [
     Case("plan executions", "GET", "/processing/executables/plans/executions", 200),
     Case("plan executions misfired", "GET", "/processing/executables/plans/executions", 200,
          query={"status": "execution_misfired", "lastDays": 30}),
+    Case("plan executions from/to (history)", "GET", "/processing/executables/plans/executions", 200,
+         query=_range(30, 0, environmentId=env_id("Production"), status="execution_successful")),
     Case("plan executions without token", "GET", "/processing/executables/plans/executions", 401, token=None),
     # service account tokens
     Case("token for a service account", "POST", "/security/oauth/token", 200, body=_token_body(),
@@ -222,7 +278,7 @@ def send(case: Case, emulator, prism) -> requests.Response:
     path = case.template.format(**{k: _resolve(v, ctx) for k, v in case.path_params.items()})
     headers = client_headers(case.token)
     headers["Accept"] = case.accept
-    kwargs: dict = {"headers": headers, "params": case.query, "timeout": 30}
+    kwargs: dict = {"headers": headers, "params": _resolve(case.query, ctx), "timeout": 30}
     if case.body is not None:
         kwargs["json"] = _resolve(case.body, ctx)
     if case.basic:

@@ -7,12 +7,16 @@ Usage (with the project's virtualenv python, nothing to install)::
     emulatorctl.py start  [--host 127.0.0.1] [--port 8787] [--data FILE] [--state-dir DIR]
     emulatorctl.py stop   [--state-dir DIR]
     emulatorctl.py status [--state-dir DIR]
+    emulatorctl.py demo-window [--state-dir DIR]
 
 ``serve`` runs in the foreground. ``start`` runs it in the background, waits
 until it answers, writes ``DIR/emulator.pid`` and ``DIR/emulator.url`` (default
 ``DIR`` = ``.emulator/`` under the current directory) and prints the URL.
 ``stop`` is idempotent. ``status`` prints the URL and exits 0 when running,
-prints ``not running`` and exits 3 otherwise. Only loopback hosts are accepted.
+prints ``not running`` and exits 3 otherwise. ``demo-window`` prints the start and
+the end of the demo's planned window (ISO 8601 with offset, one line, a space
+between), worked out from the running emulator's clock
+(:mod:`tmc_emulator.demo_window`). Only loopback hosts are accepted.
 """
 
 from __future__ import annotations
@@ -204,6 +208,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 3
 
 
+def cmd_demo_window(args: argparse.Namespace) -> int:
+    """Print ``START END`` of the demo window from the running emulator's clock (exit 3 when none runs)."""
+    from tmc_emulator.demo_window import demo_window, iso_with_offset
+
+    current = running(args.state_dir)
+    if not current:
+        print("not running", file=sys.stderr)
+        return 3
+    with urllib.request.urlopen(current[1] + "/_emulator/clock", timeout=5) as resp:
+        now_ms = json.load(resp)["now_ms"]
+    start, end = demo_window(now_ms)
+    print(f"{iso_with_offset(start)} {iso_with_offset(end)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(prog="emulatorctl", description=__doc__.split("\n\n", maxsplit=1)[0])
@@ -218,12 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--host", default="127.0.0.1")
     start.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 = any free port")
     start.add_argument("--data", help="data file (default: data/sample.json)")
-    for name in ("start", "stop", "status"):
-        target = start if name == "start" else sub.add_parser(name, help=f"{name} the background emulator")
+    for name in ("start", "stop", "status", "demo-window"):
+        helps = {"demo-window": "print the start and end of the demo's planned window"}
+        target = start if name == "start" else sub.add_parser(
+            name, help=helps.get(name, f"{name} the background emulator"))
         target.add_argument("--state-dir", default=DEFAULT_STATE_DIR,
                             help="where emulator.pid / emulator.url live (default .emulator/)")
     args = parser.parse_args(argv)
-    return {"serve": cmd_serve, "start": cmd_start, "stop": cmd_stop, "status": cmd_status}[args.command](args)
+    return {"serve": cmd_serve, "start": cmd_start, "stop": cmd_stop, "status": cmd_status,
+            "demo-window": cmd_demo_window}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -36,15 +36,16 @@ def create_app(data_path: str | None = None, **config: Any) -> Flask:
         ``token_lifetime_seconds=60``), plus ``clock_start_ms`` / ``clock_frozen``.
     :returns: the Flask app; its runtime is ``app.extensions["tmc_emulator"]``.
     """
-    from tmc_emulator import (routes_admin, routes_auth, routes_orchestration, routes_plans,
-                              routes_processing)
+    from tmc_emulator import (routes_admin, routes_admin_records, routes_auth, routes_orchestration,
+                              routes_plans, routes_processing)
 
     app = Flask("tmc_emulator")
     app.url_map.converters["id_except"] = IdExceptConverter
     app.json.sort_keys = False
     app.json.compact = True
     app.extensions["tmc_emulator"] = EmulatorRuntime(data_path, **config)
-    for module in (routes_auth, routes_orchestration, routes_plans, routes_processing, routes_admin):
+    for module in (routes_auth, routes_orchestration, routes_plans, routes_processing, routes_admin,
+                   routes_admin_records):
         app.register_blueprint(module.blueprint)
     app.before_request(_before_request)
     app.after_request(_after_request)
@@ -84,8 +85,10 @@ def _before_request() -> Response | None:
     if g.admin:
         if not is_loopback(request.remote_addr):
             return error_response(404, detail=f"No route for {request.path}")
+        runtime().tick()
         return None
     rt = runtime()
+    rt.tick()
     wait = rt.limiter.check(request.remote_addr or "?", rt.config["rate_limit_per_minute"])
     if wait is not None:
         g.note = "rate_limited"
@@ -97,7 +100,7 @@ def _before_request() -> Response | None:
     delay = rt.faults.take(request.method, request.path, "before", ("delay",))
     if delay is not None:
         time.sleep(delay.delay_ms / 1000)
-    fault = rt.faults.take(request.method, request.path, "before", ("status", "reset"))
+    fault = rt.faults.take(request.method, request.path, "before", ("status", "reset"), _executable_of)
     if fault is not None:
         g.note = "fault"
         return _fault_response(fault)
@@ -107,6 +110,12 @@ def _before_request() -> Response | None:
         g.principal = rt.credentials.authenticate(request.headers.get("Authorization"),
                                                   rt.clock.now_ms())
     return None
+
+
+def _executable_of() -> str | None:
+    """The ``executable`` of a JSON request body (run a task or plan), else ``None``."""
+    body = request.get_json(force=True, silent=True)
+    return body.get("executable") if isinstance(body, dict) else None
 
 
 def _fault_response(fault) -> Response:
@@ -127,7 +136,7 @@ def _after_request(response: Response) -> Response:
         return response
     rt = runtime()
     if g.note is None:
-        fault = rt.faults.take(request.method, request.path, "after", ("status", "reset"))
+        fault = rt.faults.take(request.method, request.path, "after", ("status", "reset"), _executable_of)
         if fault is not None:
             g.note = "fault"
             response = _fault_response(fault)

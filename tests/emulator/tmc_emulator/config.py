@@ -19,6 +19,8 @@ key                                     type     default / meaning
 ``default_run_seconds``                 float    120: time it stays ``executing``
 ``default_final_status``                str      ``execution_successful``
 ``request_log_size``                    int      500: entries kept for ``GET /_emulator/requests``
+``scheduler``                           bool     false: start the scheduled runs the clock passes
+                                                 (:mod:`tmc_emulator.scheduler`)
 ======================================  =======  ==========================================
 """
 
@@ -51,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "default_run_seconds": 120.0,
     "default_final_status": "execution_successful",
     "request_log_size": 500,
+    "scheduler": False,
 }
 
 _CHOICES = {

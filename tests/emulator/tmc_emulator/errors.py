@@ -16,6 +16,7 @@ REASONS = {
     406: "Not Acceptable",
     409: "Conflict",
     415: "Unsupported Media Type",
+    422: "Unprocessable Entity",
     429: "Too Many Requests",
     500: "Internal Server Error",
     501: "Not Implemented",

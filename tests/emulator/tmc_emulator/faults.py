@@ -31,6 +31,9 @@ import threading
 import time
 from dataclasses import dataclass
 
+from tmc_emulator.late_pause import LatePauseRules
+from tmc_emulator.run_outcomes import RunOutcomeRules
+
 
 @dataclass
 class FaultRule:
@@ -47,14 +50,21 @@ class FaultRule:
     detail: str = ""
     delay_ms: int = 0
     fields: dict | None = None
+    executables: frozenset | None = None
 
-    def matches(self, method: str, path: str, when: str) -> bool:
-        """Whether this rule applies to a request at this stage."""
+    def matches(self, method: str, path: str, when: str, executable_of=None) -> bool:
+        """Whether this rule applies to a request at this stage.
+
+        :param executable_of: ``f() -> str | None``, the ``executable`` of the request
+            body (read only when the rule has ``executable_ids``).
+        """
         if self.remaining == 0 or self.when != when:
             return False
         if self.method and self.method != method:
             return False
-        return self.path is None or self.path.search(path) is not None
+        if self.path is not None and self.path.search(path) is None:
+            return False
+        return self.executables is None or (executable_of is not None and executable_of() in self.executables)
 
     def describe(self) -> dict:
         """JSON view for ``GET /_emulator/faults``."""
@@ -62,6 +72,8 @@ class FaultRule:
                "path": self.path.pattern if self.path else None, "method": self.method}
         if self.kind == "status":
             out.update(status=self.status, retry_after=self.retry_after)
+        if self.executables is not None:
+            out["executable_ids"] = sorted(self.executables)
         if self.kind == "delay":
             out["delay_ms"] = self.delay_ms
         if self.kind == "set_fields":
@@ -76,6 +88,8 @@ class FaultQueue:
         self._lock = threading.Lock()
         self.rules: list[FaultRule] = []
         self.forbid_pause_ids: set[str] = set()
+        self.late_pause = LatePauseRules()
+        self.run_outcomes = RunOutcomeRules()
 
     def add(self, spec: dict) -> list[dict]:
         """Add rules from one spec dict (see module doc); returns their descriptions.
@@ -84,6 +98,12 @@ class FaultQueue:
         """
         if not isinstance(spec, dict):
             raise ValueError("a fault must be a JSON object")
+        if "late_pause_ids" in spec:
+            self.late_pause.add(spec)
+            return []
+        if "run_outcome_ids" in spec:
+            self.run_outcomes.add(spec)
+            return []
         added: list[FaultRule] = []
         ids = spec.get("forbid_pause_ids")
         if ids is not None:
@@ -111,9 +131,14 @@ class FaultQueue:
             if retry_after is not None and (isinstance(retry_after, bool)
                                             or not isinstance(retry_after, (int, float))):
                 raise ValueError("retry_after must be a number of seconds")
+            executables = spec.get("executable_ids")
+            if executables is not None and (not isinstance(executables, list) or not executables
+                                            or not all(isinstance(i, str) for i in executables)):
+                raise ValueError("executable_ids must be a non-empty list of task or plan ids")
             added.append(FaultRule("status", _count(spec.get("count", 1)), pattern, method, when,
                                    status=status, retry_after=retry_after,
-                                   message=spec.get("message"), detail=spec.get("detail", "")))
+                                   message=spec.get("message"), detail=spec.get("detail", ""),
+                                   executables=None if executables is None else frozenset(executables)))
         if "delay_ms" in spec:
             delay = spec["delay_ms"]
             if isinstance(delay, bool) or not isinstance(delay, int) or delay < 0:
@@ -128,17 +153,21 @@ class FaultQueue:
             added.append(FaultRule("set_fields", _count(spec.get("count", 1)), pattern, method, "after",
                                    fields=dict(fields)))
         if not added and ids is None:
-            raise ValueError("a fault needs status, reset_connection, delay_ms, set_fields "
-                             "or forbid_pause_ids")
+            raise ValueError("a fault needs status, reset_connection, delay_ms, set_fields, "
+                             "forbid_pause_ids or late_pause_ids")
         with self._lock:
             self.rules.extend(added)
         return [r.describe() for r in added]
 
-    def take(self, method: str, path: str, when: str, kinds: tuple[str, ...]) -> FaultRule | None:
-        """The first rule of one of ``kinds`` matching the request; uses up one of its count."""
+    def take(self, method: str, path: str, when: str, kinds: tuple[str, ...],
+             executable_of=None) -> FaultRule | None:
+        """The first rule of one of ``kinds`` matching the request; uses up one of its count.
+
+        :param executable_of: ``f() -> str | None``, the request body's ``executable``.
+        """
         with self._lock:
             for rule in self.rules:
-                if rule.kind in kinds and rule.matches(method, path, when):
+                if rule.kind in kinds and rule.matches(method, path, when, executable_of):
                     if rule.remaining > 0:
                         rule.remaining -= 1
                     if rule.remaining == 0:
@@ -155,12 +184,16 @@ class FaultQueue:
         with self._lock:
             self.rules.clear()
             self.forbid_pause_ids.clear()
+        self.late_pause.clear()
+        self.run_outcomes.clear()
 
     def describe(self) -> dict:
         """JSON view of the queue."""
         with self._lock:
             return {"rules": [r.describe() for r in self.rules],
-                    "forbid_pause_ids": sorted(self.forbid_pause_ids)}
+                    "forbid_pause_ids": sorted(self.forbid_pause_ids),
+                    "late_pause": self.late_pause.describe(),
+                    "run_outcomes": self.run_outcomes.describe()}
 
 
 def set_fields(document, fields: dict):

@@ -7,7 +7,9 @@ of the data file when present, else from the small lists below.
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import uuid
 
 VERBS = ("Load", "Sync", "Export", "Replicate", "Ingest", "Refresh", "Archive", "Validate")
 SOURCES = ("SAP", "Salesforce", "Workday", "NetSuite", "Zendesk", "HubSpot", "Postgres", "Kafka",
@@ -23,13 +25,37 @@ def generated_id(seed: str, index: int) -> str:
     return hashlib.sha1(f"{seed}:{index}".encode()).hexdigest()[:24]
 
 
+def generated_plan_id(seed: str, index: int) -> str:
+    """A UUID, like Talend plan ids, from ``seed`` and ``index``."""
+    return str(uuid.UUID(bytes=hashlib.sha1(f"plan:{seed}:{index}".encode()).digest()[:16], version=4))
+
+
+def _schedule_and_pause(record: dict, details_key: str, index: int, digest: bytes, paused_every: int,
+                        with_schedules: bool, triggers: list | None, triggers_every: int) -> None:
+    """Set the triggers of a generated record (nightly cron, or a copy of ``triggers`` for every
+    ``triggers_every``-th one) and, every ``paused_every``-th one, someone else's pause."""
+    if with_schedules:
+        record["triggers"] = [{"name": f"Nightly {digest[9] % 24:02d}:{digest[10] % 60:02d} UTC",
+                               "type": "CRON", "cron": f"{digest[10] % 60} {digest[9] % 24} * * *",
+                               "timeZone": "UTC"}]
+    if triggers is not None and triggers_every >= 1 and index % triggers_every == 0:
+        record["triggers"] = copy.deepcopy(triggers)
+    if paused_every and index % paused_every == 0:
+        record[details_key] = {"pause": True, "pauseContext": "Paused by capacity planning",
+                               "user": "capacity.planner@example.com", "userType": "HUMAN",
+                               "pauseDate": "2025-01-15T10:00:00.000Z"}
+
+
 def generate_tasks(count: int, workspace_ids: list[str], seed: str = "bench", start_index: int = 0,
                    name_prefix: str = "", tags: list[str] | None = None,
-                   paused_every: int = 0, with_schedules: bool = False) -> list[dict]:
+                   paused_every: int = 0, with_schedules: bool = False,
+                   triggers: list | None = None, triggers_every: int = 1) -> list[dict]:
     """Build ``count`` task records spread round-robin over ``workspace_ids``.
 
     :param paused_every: when > 0, every n-th task is already paused by someone else.
     :param with_schedules: give each task a nightly cron trigger.
+    :param triggers: triggers (data-file shape, ``ONCE`` may use ``inSeconds``) given to
+        every ``triggers_every``-th task instead (the others keep ``with_schedules``'s).
     :returns: task dicts in the data-file shape.
     """
     out = []
@@ -53,13 +79,31 @@ def generate_tasks(count: int, workspace_ids: list[str], seed: str = "bench", st
             "runtime": {"type": "CLOUD"},
             "triggers": [],
         }
-        if with_schedules:
-            task["triggers"] = [{"name": f"Nightly {digest[9] % 24:02d}:{digest[10] % 60:02d} UTC",
-                                 "type": "CRON", "cron": f"{digest[10] % 60} {digest[9] % 24} * * *",
-                                 "timeZone": "UTC"}]
-        if paused_every and i % paused_every == 0:
-            task["taskPauseDetails"] = {"pause": True, "pauseContext": "Paused by capacity planning",
-                                        "user": "capacity.planner@example.com", "userType": "HUMAN",
-                                        "pauseDate": "2025-01-15T10:00:00.000Z"}
+        _schedule_and_pause(task, "taskPauseDetails", i, digest, paused_every, with_schedules, triggers,
+                            triggers_every)
         out.append(task)
+    return out
+
+
+def generate_plans(count: int, workspace_ids: list[str], seed: str = "bench", start_index: int = 0,
+                   name_prefix: str = "", paused_every: int = 0, with_schedules: bool = False,
+                   triggers: list | None = None, triggers_every: int = 1) -> list[dict]:
+    """Build ``count`` plan records (one step, no task) spread round-robin over ``workspace_ids``.
+
+    Same parameters as :func:`generate_tasks` (no tags: plans carry none).
+    :returns: plan dicts in the data-file shape.
+    """
+    out = []
+    for offset in range(count):
+        i = start_index + offset
+        digest = hashlib.sha1(f"plan:{seed}:{i}".encode()).digest()
+        name = (f"{name_prefix}{VERBS[digest[0] % len(VERBS)]} {OBJECTS[digest[2] % len(OBJECTS)]} "
+                f"plan {i:05d}")
+        plan = {"id": generated_plan_id(seed, i), "name": name,
+                "description": f"Generated plan {i} (seed {seed})",
+                "workspaceId": workspace_ids[i % len(workspace_ids)],
+                "chart": {"id": f"step-{i}", "name": "Step 1", "taskIds": []}, "triggers": []}
+        _schedule_and_pause(plan, "planPauseDetails", i, digest, paused_every, with_schedules, triggers,
+                            triggers_every)
+        out.append(plan)
     return out

@@ -15,6 +15,7 @@ from tmc_emulator.auth import require_operator
 from tmc_emulator.bodies import PAUSE_DETAILS, check_fields, json_object
 from tmc_emulator.clock import iso_utc
 from tmc_emulator.errors import ApiError
+from tmc_emulator.late_pause import pending_for
 from tmc_emulator.runtime import EmulatorRuntime
 
 
@@ -51,7 +52,8 @@ def change_pause(rt: EmulatorRuntime, record: dict, details_key: str, kind: str)
                             f"permission on workspace {record['workspaceId']} are required",
                        "Forbidden - no permissions to access resource")
     require_operator(g.principal, record["workspaceId"], f"pause or resume {kind} {record['id']}")
-    current = record.get(details_key) or {}
+    store = rt.store
+    current = store.settle(record).get(details_key) or {}
     if bool(current.get("pause")) == pause:
         return empty_response(204)
     details: dict = {"pause": pause}
@@ -60,7 +62,12 @@ def change_pause(rt: EmulatorRuntime, record: dict, details_key: str, kind: str)
     details["user"] = g.principal["name"]
     details["userType"] = g.principal["userType"]
     details["pauseDate"] = iso_utc(rt.clock.now_ms())
-    record[details_key] = details
+    rule = rt.faults.late_pause.take(record["id"])
+    if rule is not None:
+        store.pending_pause[record["id"]] = pending_for(rule, details_key, details, rt.clock.now_ms())
+    else:
+        store.pending_pause.pop(record["id"], None)
+        record[details_key] = details
     return empty_response(202)
 
 

@@ -5,15 +5,18 @@ Payloads and answers are listed in ``tests/emulator/README.md``.
 
 from __future__ import annotations
 
+import copy
+
 from flask import Blueprint, jsonify, request
 
 from tmc_emulator.clock import iso_utc
 from tmc_emulator.config import FINAL_STATUSES, validate_config
 from tmc_emulator.errors import ApiError
 from tmc_emulator.executions import plan_execution_status, task_execution_status
-from tmc_emulator.generate import generate_tasks
+from tmc_emulator.generate import generate_plans, generate_tasks
+from tmc_emulator.schedules import resolve_relative_trigger, validate_trigger
 from tmc_emulator.paging import parse_int
-from tmc_emulator.routes_processing import new_plan_execution, new_task_execution
+from tmc_emulator.runs import new_plan_execution, new_task_execution
 from tmc_emulator.runtime import runtime
 from tmc_emulator.state import DataError
 
@@ -76,7 +79,11 @@ def config():
         except ValueError as exc:
             raise ApiError(400, str(exc)) from exc
         with rt.lock:
+            was_on = rt.config["scheduler"]
             rt.config.update(changes)
+            if was_on and not rt.config["scheduler"]:
+                rt.scheduler.disable()
+        rt.tick()  # turned on: runs start from now on
     return jsonify(rt.config)
 
 
@@ -117,7 +124,10 @@ def clock():
         if "freeze" in body:
             rt.clock.freeze(bool(body["freeze"]))
         if "set_epoch_ms" in body:
-            rt.clock.set_now(parse_int(body["set_epoch_ms"], "set_epoch_ms", minimum=0))
+            before = rt.clock.now_ms()
+            if rt.clock.set_now(parse_int(body["set_epoch_ms"], "set_epoch_ms", minimum=0)) < before:
+                with rt.lock:
+                    rt.store.version += 1  # lists kept "from now" were computed from a later now
         if "advance_seconds" in body:
             seconds = body["advance_seconds"]
             if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
@@ -137,13 +147,25 @@ def requests_log():
     return jsonify(rt.requests.summary(100 if last is None else last))
 
 
-@blueprint.post("/tasks/generate")
-def generate():
-    """Add generated tasks. Body ``{"count": N, "environment_id"?, "workspace_id"?,
-    "seed": "bench", "name_prefix": "", "tags"?: [...], "paused_every": 0,
-    "with_schedules": false}``. Answers ``{"generated", "total_tasks", "first_id", "last_id"}``."""
+@blueprint.post("/<kind>/generate")
+def generate(kind: str):
+    """Add generated tasks (``/tasks/generate``) or plans (``/plans/generate``). Body
+    ``{"count": N, "environment_id"?, "workspace_id"?, "seed": "bench", "name_prefix": "",
+    "tags"?: [...] (tasks), "paused_every": 0, "with_schedules": false, "triggers"?: [...],
+    "triggers_every": 1}``. Answers ``{"generated", "total_tasks", "total_plans", "first_id", "last_id"}``."""
     rt = runtime()
+    if kind not in ("tasks", "plans"):
+        raise ApiError(404, f"No route for {request.path}")
     body = _body()
+    triggers = body.get("triggers")
+    if triggers is not None and not isinstance(triggers, list):
+        raise ApiError(400, "'triggers' must be a list of triggers")
+    every = parse_int(body.get("triggers_every", 1), "triggers_every", minimum=1)
+    for trigger in copy.deepcopy(triggers or []):
+        try:
+            validate_trigger(resolve_relative_trigger(trigger, 0))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise ApiError(400, f"bad trigger {trigger!r}: {exc}") from exc
     count = parse_int(body.get("count"), "count", minimum=1, maximum=100_000)
     if count is None:
         raise ApiError(400, "'count' is required")
@@ -161,17 +183,20 @@ def generate():
             ws_ids = [w for w, ws in store.workspaces.items() if not env or ws["environmentId"] == env]
         if not ws_ids:
             raise ApiError(400, "No workspace to put the tasks in")
-        start = store.generated.get(seed, 0)
-        tasks = generate_tasks(count, ws_ids, seed=seed, start_index=start,
-                               name_prefix=str(body.get("name_prefix", "")), tags=body.get("tags"),
-                               paused_every=int(body.get("paused_every", 0) or 0),
-                               with_schedules=bool(body.get("with_schedules", False)))
-        for task in tasks:
-            store.add_task(task)
-        store.generated[seed] = start + count
-        total = len(store.tasks)
-    return jsonify({"generated": count, "total_tasks": total,
-                    "first_id": tasks[0]["id"], "last_id": tasks[-1]["id"]}), 201
+        series = seed if kind == "tasks" else f"plans:{seed}"
+        start = store.generated.get(series, 0)
+        common = {"seed": seed, "start_index": start, "name_prefix": str(body.get("name_prefix", "")),
+                  "paused_every": int(body.get("paused_every", 0) or 0),
+                  "with_schedules": bool(body.get("with_schedules", False)),
+                  "triggers": triggers, "triggers_every": every}
+        records = (generate_tasks(count, ws_ids, tags=body.get("tags"), **common) if kind == "tasks"
+                   else generate_plans(count, ws_ids, **common))
+        add = store.add_task if kind == "tasks" else store.add_plan
+        for record in records:
+            add(record)
+        store.generated[series] = start + count
+    return jsonify({"generated": count, "total_tasks": len(store.tasks), "total_plans": len(store.plans),
+                    "first_id": records[0]["id"], "last_id": records[-1]["id"]}), 201
 
 
 @blueprint.post("/executions")
@@ -210,6 +235,31 @@ def start_execution():
     return jsonify({"executionId": ex.execution_id}), 201
 
 
+@blueprint.put("/<kind>/<record_id>/triggers")
+def set_triggers(kind: str, record_id: str):
+    """Replace the triggers (schedule) of a task or plan, e.g. a one-off run during a window.
+
+    ``PUT /_emulator/tasks/<id>/triggers`` (or ``plans``) with a list of triggers as in the
+    data file; ``{"type": "ONCE", "inSeconds": N}`` is N seconds after the emulator time.
+    Answers the stored triggers; 400 when one cannot be evaluated, 404 unknown id.
+    """
+    rt = runtime()
+    if kind not in ("tasks", "plans"):
+        raise ApiError(404, f"No route for {request.path}")
+    triggers = request.get_json(force=True, silent=True)
+    if not isinstance(triggers, list):
+        raise ApiError(400, "Body must be a JSON list of triggers")
+    with rt.lock:
+        record = (rt.store.tasks if kind == "tasks" else rt.store.plans).get(record_id)
+        if record is None:
+            raise ApiError(404, f"{kind[:-1].title()} {record_id} not found")
+        try:
+            rt.store.set_triggers(record, triggers, kind[:-1])
+        except DataError as exc:
+            raise ApiError(400, str(exc)) from exc
+    return jsonify(record["triggers"])
+
+
 @blueprint.put("/<kind>/<record_id>/pause-details")
 def set_pause_details(kind: str, record_id: str):
     """Overwrite pause details as someone else would have left them.
@@ -229,6 +279,7 @@ def set_pause_details(kind: str, record_id: str):
         record = (rt.store.tasks if kind == "tasks" else rt.store.plans).get(record_id)
         if record is None:
             raise ApiError(404, f"{kind[:-1].title()} {record_id} not found")
+        rt.store.pending_pause.pop(record_id, None)
         if details is None:
             record.pop(key, None)
         else:

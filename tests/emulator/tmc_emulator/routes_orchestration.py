@@ -111,7 +111,8 @@ def select_tasks(rt: EmulatorRuntime, environment_id: str | None = None,
                  runtime_id: str | None = None, run_profile_id: str | None = None) -> list[dict]:
     """Stored tasks visible to ``g.principal`` matching every given filter, in store order.
 
-    One pass over the tasks (O(n)); the caller holds ``rt.lock``.
+    One pass over the tasks (O(n)) for the first page of a read, then the same list from
+    ``store.lists`` for the next pages; the caller holds ``rt.lock``.
     """
     store = rt.store
     visible = visible_workspaces(g.principal, store.workspaces)
@@ -123,7 +124,14 @@ def select_tasks(rt: EmulatorRuntime, environment_id: str | None = None,
         ws_ok = None
     if visible is not None:
         ws_ok = visible if ws_ok is None else ws_ok & visible
-    wanted_tags = set(tags or ())
+    key = ("tasks", None if ws_ok is None else frozenset(ws_ok), name, name_mode, frozenset(tags or ()),
+           artifact_id, runtime_type, runtime_id, run_profile_id)
+    return store.lists.get(key, store.version, lambda: _filter_tasks(
+        store, ws_ok, name, name_mode, set(tags or ()), artifact_id, runtime_type, runtime_id, run_profile_id))
+
+
+def _filter_tasks(store, ws_ok, name, name_mode, wanted_tags, artifact_id, runtime_type, runtime_id,
+                  run_profile_id) -> list[dict]:
     out = []
     for task in store.tasks.values():
         if ws_ok is not None and task["workspaceId"] not in ws_ok:

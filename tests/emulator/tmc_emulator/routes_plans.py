@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from flask import Blueprint, g, jsonify, request
 
 from tmc_emulator.auth import can_see, visible_workspaces
@@ -40,26 +42,34 @@ def list_plans():
     rt = runtime()
     args = request.args
     limit, offset = limit_offset(args.get("limit"), args.get("offset"))
+    filters = tuple(args.get(k) for k in ("workspaceId", "environmentId", "name", "planId", "taskId"))
     with rt.lock:
         store = rt.store
         visible = visible_workspaces(g.principal, store.workspaces)
-        out = []
-        for plan in store.plans.values():
-            ws = store.workspaces[plan["workspaceId"]]
-            if visible is not None and ws["id"] not in visible:
-                continue
-            if args.get("workspaceId") and ws["id"] != args["workspaceId"]:
-                continue
-            if args.get("environmentId") and ws["environmentId"] != args["environmentId"]:
-                continue
-            if args.get("name") and not name_matches(plan["name"], args["name"], rt.config["list_name_match"]):
-                continue
-            if args.get("planId") and plan["id"] != args["planId"]:
-                continue
-            if args.get("taskId") and args["taskId"] not in plan_task_ids(plan.get("chart")):
-                continue
-            out.append(plan)
+        key = ("plans", None if visible is None else frozenset(visible), rt.config["list_name_match"], filters)
+        out = store.lists.get(key, store.version,
+                              lambda: _filter_plans(store, visible, rt.config["list_name_match"], *filters))
         return jsonify(page(out, limit, offset, lambda p: plan_details(store, p)))
+
+
+def _filter_plans(store, visible, name_mode, ws_id, env_id, name, plan_id, task_id) -> list[dict]:
+    out = []
+    for plan in store.plans.values():
+        ws = store.workspaces[plan["workspaceId"]]
+        if visible is not None and ws["id"] not in visible:
+            continue
+        if ws_id and ws["id"] != ws_id:
+            continue
+        if env_id and ws["environmentId"] != env_id:
+            continue
+        if name and not name_matches(plan["name"], name, name_mode):
+            continue
+        if plan_id and plan["id"] != plan_id:
+            continue
+        if task_id and task_id not in plan_task_ids(plan.get("chart")):
+            continue
+        out.append(plan)
+    return out
 
 
 @blueprint.get("/orchestration/executables/plans/<planId>")
@@ -112,7 +122,8 @@ def search_events():
     tags = set(_string_list(body, "tags") or ())
     with rt.lock:
         store = rt.store
-        if from_ms is None:
+        from_now = from_ms is None
+        if from_now:
             from_ms = rt.clock.now_ms()
         if to_ms < from_ms:
             raise ApiError(400, f"'to' ({to_ms}) must not be before 'from' ({from_ms})")
@@ -124,22 +135,39 @@ def search_events():
         wanted = {w for w, ws in store.workspaces.items() if ws["environmentId"] == env_id
                   and (not ws_ids or w in ws_ids) and (visible is None or w in visible)}
         with_paused = rt.config["events_include_paused"]
-        events: list[tuple[int, str, str, str]] = []
-        for kind, records, key in (("TASK", store.tasks, "taskPauseDetails"),
-                                   ("PLAN", store.plans, "planPauseDetails")):
-            for record in records.values():
-                if record["workspaceId"] not in wanted or not record.get("triggers"):
-                    continue
-                if tags and not tags.issubset(record.get("tags") or ()):
-                    continue
-                if not with_paused and (record.get(key) or {}).get("pause"):
-                    continue
-                for trigger in record["triggers"]:
-                    for when in occurrences(trigger, from_ms, to_ms):
-                        events.append((when, kind, record["id"], trigger.get("name", "")))
-    events.sort()
+        if with_paused:  # the answer does not depend on pause states: one computation per paged read
+            # without 'from' (= now) the pages of a read come at different times: keep the list from
+            # the first page's now and drop, at each page, the occurrences now passed (nothing can enter)
+            key = ("events", None if from_now else from_ms, to_ms, frozenset(wanted), frozenset(tags))
+            events = store.lists.get(key, store.version, lambda: _events(store, wanted, tags, from_ms, to_ms, True))
+            if from_now:
+                events = events[bisect.bisect_left(events, (from_ms,)):]
+        else:
+            store.settle_due()
+            events = _events(store, wanted, tags, from_ms, to_ms, False)
     return jsonify(page(events, limit, offset, lambda e: {
         "id": e[2], "sourceTriggerName": e[3], "date": iso_utc(e[0]), "type": e[1]}))
+
+
+def _events(store, wanted: set, tags: set, from_ms: int, to_ms: int, with_paused: bool
+            ) -> list[tuple[int, str, str, str]]:
+    """``(epoch ms, "TASK"|"PLAN", id, trigger name)`` of every occurrence in ``[from_ms, to_ms]``,
+    sorted, of the records of the ``wanted`` workspaces carrying every tag of ``tags``."""
+    events: list[tuple[int, str, str, str]] = []
+    for kind, records, key in (("TASK", store.tasks, "taskPauseDetails"),
+                               ("PLAN", store.plans, "planPauseDetails")):
+        for record in records.values():
+            if record["workspaceId"] not in wanted or not record.get("triggers"):
+                continue
+            if tags and not tags.issubset(record.get("tags") or ()):
+                continue
+            if not with_paused and (record.get(key) or {}).get("pause"):
+                continue
+            for trigger in record["triggers"]:
+                for when in occurrences(trigger, from_ms, to_ms):
+                    events.append((when, kind, record["id"], trigger.get("name", "")))
+    events.sort()
+    return events
 
 
 def _string_list(body: dict, key: str) -> list[str] | None:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, g, jsonify, request
 
 from tmc_emulator.auth import require_operator, visible_workspaces
 from tmc_emulator.bodies import EXECUTABLE_TASK, PLAN_EXECUTABLE, check_fields, json_object
 from tmc_emulator.errors import ApiError
 from tmc_emulator.executions import (
-    PLAN_STATUSES, STATUS_FILTER_MATCHES, TASK_STATUSES, PlanExecution, TaskExecution,
+    PLAN_STATUSES, STATUS_FILTER_MATCHES, TASK_STATUSES, TaskExecution,
     job_execution_status, plan_execution_status, task_execution_status)
 from tmc_emulator.paging import limit_offset, page, parse_int
 from tmc_emulator.pause import empty_response
 from tmc_emulator.routes_orchestration import visible_task
-from tmc_emulator.routes_plans import plan_task_ids, visible_plan
+from tmc_emulator.routes_plans import visible_plan
+from tmc_emulator.runs import start_plan_run, start_task_run
 from tmc_emulator.runtime import EmulatorRuntime, runtime
 
 blueprint = Blueprint("processing", __name__)
@@ -56,13 +55,14 @@ def status_filter(allowed: tuple[str, ...]) -> set[str] | None:
     return STATUS_FILTER_MATCHES.get(status, {status})
 
 
-def _task_executions_page(rt: EmulatorRuntime, executions, statuses: set[str] | None):
+def _task_executions_page(rt: EmulatorRuntime, executions, statuses: set[str] | None, presorted: bool = False):
     limit, offset = limit_offset(request.args.get("limit"), request.args.get("offset"))
     from_ms, to_ms = time_window(rt)
     now = rt.clock.now_ms()
     selected = [ex for ex in executions if ex.overlaps(from_ms, to_ms)
                 and (statuses is None or ex.phase(now)[0] in statuses)]
-    selected.sort(key=lambda ex: ex.trigger_ms, reverse=True)
+    if not presorted:
+        selected.sort(key=lambda ex: ex.trigger_ms, reverse=True)
     store = rt.store
     return page(selected, limit, offset,
                 lambda ex: task_execution_status(ex, store.tasks.get(ex.task_id), now))
@@ -84,9 +84,13 @@ def list_task_executions():
         wanted = {w for w, ws in store.workspaces.items()
                   if (not ws_id or w == ws_id) and (not env_id or ws["environmentId"] == env_id)
                   and (visible is None or w in visible)}
-        executions = [ex for ex in store.task_executions.values()
-                      if store.tasks[ex.task_id]["workspaceId"] in wanted]
-        return jsonify(_task_executions_page(rt, executions, statuses))
+        # the executions of those workspaces, newest first, kept between the pages of a read
+        executions = store.execution_lists.get(
+            frozenset(wanted), (store.version, store.executions_version),
+            lambda: sorted((ex for ex in store.task_executions.values()
+                            if store.tasks[ex.task_id]["workspaceId"] in wanted),
+                           key=lambda ex: ex.trigger_ms, reverse=True))
+        return jsonify(_task_executions_page(rt, executions, statuses, presorted=True))
 
 
 @blueprint.get("/processing/executables/tasks/<taskId>/executions")
@@ -113,7 +117,12 @@ def get_execution(executionId: str):
 
 @blueprint.post("/processing/executions")
 def start_execution():
-    """Run a task now: 201 ``{executionId}``; 404 unknown, 405 paused [S], 403 not operator."""
+    """Run a task now: 201 ``{executionId}``; 404 unknown, 405 paused [S], 403 not operator.
+
+    The run is ``MANUAL``, by the caller; it lasts ``default_dispatch_seconds`` +
+    ``default_run_seconds`` and ends ``default_final_status`` unless a
+    ``run_outcome_ids`` fault names the task (:mod:`tmc_emulator.run_outcomes`).
+    """
     rt = runtime()
     body = check_fields(json_object("Executabletask"), EXECUTABLE_TASK, required=("executable",))
     if not body["executable"]:
@@ -121,29 +130,11 @@ def start_execution():
     with rt.lock:
         task = visible_task(rt, body["executable"])
         require_operator(g.principal, task["workspaceId"], f"run task {task['id']}")
-        if (task.get("taskPauseDetails") or {}).get("pause"):
+        if (rt.store.settle(task).get("taskPauseDetails") or {}).get("pause"):
             raise ApiError(405, f"Current Task {task['id']} is paused, it can't be executed",
                            "Method Not Allowed")
-        ex = new_task_execution(rt, task["id"], "MANUAL", g.principal["name"], g.principal["userType"])
+        ex = start_task_run(rt, task, "MANUAL", g.principal["name"], g.principal["userType"])
     return jsonify({"executionId": ex.execution_id}), 201
-
-
-def new_task_execution(rt: EmulatorRuntime, task_id: str, execution_type: str, user: str,
-                       user_type: str, dispatch_s: float | None = None, run_s: float | None = None,
-                       final_status: str | None = None, engine_id: str | None = None) -> TaskExecution:
-    """Create and store an execution triggered now (caller holds ``rt.lock``).
-
-    Durations in seconds default to ``default_dispatch_seconds`` / ``default_run_seconds``.
-    """
-    cfg = rt.config
-    ex = TaskExecution(
-        execution_id=str(uuid.uuid4()), task_id=task_id, trigger_ms=rt.clock.now_ms(),
-        dispatch_ms=int((cfg["default_dispatch_seconds"] if dispatch_s is None else dispatch_s) * 1000),
-        run_ms=int((cfg["default_run_seconds"] if run_s is None else run_s) * 1000),
-        final_status=final_status or cfg["default_final_status"], execution_type=execution_type,
-        user_id=user, user_type=user_type, remote_engine_id=engine_id)
-    rt.store.add_task_execution(ex)
-    return ex
 
 
 @blueprint.delete("/processing/executions/<id_except('plans'):executionId>")
@@ -204,7 +195,13 @@ def list_plan_executions():
 
 @blueprint.post("/processing/executions/plans")
 def start_plan_execution():
-    """Run a plan now: 201 ``{executionId}``; 404 unknown, 405 paused plan."""
+    """Run a plan now: 201 ``{executionId}``; 404 unknown, 405 paused plan [S].
+
+    With ``executionPlanId`` (re-run of an earlier execution of that plan [S]): 404 when
+    unknown, 400 when it is another plan's [A], 422 when it did not fail [S].
+    Duration and outcome as for tasks (``run_outcome_ids``; a plan ends
+    ``execution_successful`` unless the fault says ``execution_failed``).
+    """
     rt = runtime()
     body = check_fields(json_object("PlanExecutable"), PLAN_EXECUTABLE, required=("executable",))
     if not body["executable"]:
@@ -212,21 +209,23 @@ def start_plan_execution():
     with rt.lock:
         plan = visible_plan(rt, body["executable"])
         require_operator(g.principal, plan["workspaceId"], f"run plan {plan['id']}")
-        if (plan.get("planPauseDetails") or {}).get("pause"):
+        if (rt.store.settle(plan).get("planPauseDetails") or {}).get("pause"):
             raise ApiError(405, f"Plan {plan['id']} is paused, it can't be executed",
                            "Method Not Allowed")
-        ex = new_plan_execution(rt, plan, "MANUAL", g.principal["name"], g.principal["userType"])
+        if body.get("executionPlanId"):
+            _check_rerun(rt, plan["id"], body["executionPlanId"])
+        ex = start_plan_run(rt, plan, "MANUAL", g.principal["name"], g.principal["userType"])
     return jsonify({"executionId": ex.execution_id}), 201
 
 
-def new_plan_execution(rt: EmulatorRuntime, plan: dict, execution_type: str, user: str,
-                       user_type: str, run_s: float | None = None,
-                       final_status: str = "execution_successful") -> PlanExecution:
-    """Create and store a plan execution triggered now (caller holds ``rt.lock``)."""
-    run = rt.config["default_dispatch_seconds"] + rt.config["default_run_seconds"]
-    ex = PlanExecution(execution_id=str(uuid.uuid4()), plan_id=plan["id"],
-                       trigger_ms=rt.clock.now_ms(), run_ms=int((run if run_s is None else run_s) * 1000),
-                       final_status=final_status, execution_type=execution_type, user_id=user,
-                       user_type=user_type, planned_count=max(1, len(plan_task_ids(plan.get("chart")))))
-    rt.store.plan_executions[ex.execution_id] = ex
-    return ex
+def _check_rerun(rt: EmulatorRuntime, plan_id: str, execution_id: str) -> None:
+    """Refuse a re-run of an execution that is unknown (404), of another plan (400) or did not fail (422)."""
+    earlier = rt.store.plan_executions.get(execution_id)
+    if earlier is None:
+        raise ApiError(404, f"Plan execution {execution_id} not found", "Not found - resource not found")
+    if earlier.plan_id != plan_id:
+        raise ApiError(400, f"Plan execution {execution_id} is not an execution of plan {plan_id}")
+    status = earlier.status(rt.clock.now_ms())
+    if status != "execution_failed":
+        raise ApiError(422, f"Plan execution {execution_id} cannot be re-run: its status is {status}, "
+                            "only a failed execution can", "Unprocessable Entity")

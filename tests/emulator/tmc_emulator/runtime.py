@@ -16,6 +16,7 @@ from tmc_emulator.clock import EmulatorClock
 from tmc_emulator.config import build_config
 from tmc_emulator.faults import FaultQueue, RateLimiter
 from tmc_emulator.requestlog import RequestLog
+from tmc_emulator.scheduler import Scheduler
 from tmc_emulator.state import Store, load_data_file
 
 
@@ -50,11 +51,23 @@ class EmulatorRuntime:
             self.config = dict(self.initial_config)
             self.clock = EmulatorClock(self._clock_start, self._clock_frozen)
             self.store = Store(data, self.clock.now_ms())
+            self.store.now_ms = self.clock.now_ms
             self.credentials = Credentials(self.store.credentials["personalAccessTokens"],
                                            self.store.credentials["serviceAccounts"])
+            self.scheduler = Scheduler()
             self.faults.clear()
             self.limiter.clear()
             self.requests.clear(self.config["request_log_size"])
+
+    def tick(self) -> None:
+        """Start the scheduled runs the clock has passed, when ``scheduler`` is on (before every request)."""
+        if not self.config["scheduler"]:
+            return
+        from tmc_emulator.runs import start_scheduled_run  # noqa: PLC0415  # runs imports the routes
+
+        with self.lock:
+            self.scheduler.tick(self.store, self.clock.now_ms(),
+                                lambda kind, record, when: start_scheduled_run(self, kind, record, when))
 
 
 def runtime() -> EmulatorRuntime:

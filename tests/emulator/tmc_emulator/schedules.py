@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from tmc_emulator.clock import parse_iso
+from tmc_emulator.clock import iso_utc, parse_iso
 
 _RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 
@@ -97,6 +97,21 @@ def _day_matches(day: date, days: frozenset, weekdays: frozenset, dom_r: bool, d
     if dom_r and dow_r:
         return dom_ok or dow_ok
     return dom_ok and dow_ok
+
+
+def resolve_relative_trigger(trigger: dict, now_ms: int) -> dict:
+    """Turn ``{"type": "ONCE", "inSeconds": N}`` into ``{"type": "ONCE", "at": <now + N s, ISO>}``
+    (in place; other triggers unchanged). The data file and the admin API use it so that a
+    one-off run lies at a known distance from the emulator time.
+
+    :raises ValueError: ``inSeconds`` is not a number.
+    """
+    if isinstance(trigger, dict) and "inSeconds" in trigger and "at" not in trigger:
+        seconds = trigger.pop("inSeconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise ValueError("inSeconds must be a number of seconds")
+        trigger["at"] = iso_utc(now_ms + int(seconds * 1000))
+    return trigger
 
 
 def validate_trigger(trigger: dict) -> None:

@@ -3,7 +3,7 @@
 Loaded from a JSON data file (``tests/emulator/data/sample.json`` by default;
 its shape is described in ``tests/emulator/README.md``). Records are kept as
 plain dicts in insertion order, with indexes by id and by workspace, so a list
-request over 10,000 tasks is one linear filter and no more.
+paged read over 30,000 tasks filters once (``lists``, a :class:`ListCache`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ import os
 from typing import Any
 
 from tmc_emulator.executions import PlanExecution, TaskExecution
-from tmc_emulator.schedules import validate_trigger
+from tmc_emulator.history import HistoryError, expand_history
+from tmc_emulator.late_pause import PendingPause, settle
+from tmc_emulator.listcache import ListCache
+from tmc_emulator.schedules import resolve_relative_trigger, validate_trigger
 
 DEFAULT_DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                  "data", "sample.json")
@@ -52,6 +55,12 @@ class Store:
         self.executions_by_task: dict[str, list[TaskExecution]] = {}
         self.plan_executions: dict[str, PlanExecution] = {}
         self.generated: dict[str, int] = {}
+        self.pending_pause: dict[str, PendingPause] = {}
+        self.version = 0  # moves when a task or plan is added or its triggers change (list caches)
+        self.lists = ListCache()
+        self.executions_version = 0  # moves when a task execution is added or removed
+        self.execution_lists = ListCache(8)
+        self.now_ms = lambda: now_ms  # the runtime puts its clock here
         for env in data.get("environments", []):
             _require(env, ("id", "name"), "environment")
             self.environments[env["id"]] = env
@@ -63,15 +72,23 @@ class Store:
         for task in data.get("tasks", []):
             self.add_task(task)
         for plan in data.get("plans", []):
-            _require(plan, ("id", "name", "workspaceId"), "plan")
-            self._check_workspace(plan, "plan")
-            plan.setdefault("triggers", [])
-            _check_triggers(plan, "plan")
-            self.plans[plan["id"]] = plan
+            self.add_plan(plan)
         for raw in data.get("executions", []):
             self.add_task_execution(_task_execution_from_data(raw, now_ms))
         for raw in data.get("planExecutions", []):
             ex = _plan_execution_from_data(raw, now_ms)
+            self.plan_executions[ex.execution_id] = ex
+        self.typical_run_s: dict[str, float] = {  # from executionHistory: for the scheduler's runs
+            e.get("taskId") or e.get("planId"): float(e["minutes"]) * 60
+            for key in ("tasks", "plans") for e in (data.get("executionHistory") or {}).get(key, [])
+            if isinstance(e, dict) and isinstance(e.get("minutes"), (int, float))}
+        try:
+            task_runs, plan_runs = expand_history(data.get("executionHistory"), self.tasks, self.plans, now_ms)
+        except (HistoryError, KeyError, TypeError, ValueError) as exc:
+            raise DataError(f"executionHistory: {exc}") from exc
+        for ex in task_runs:
+            self.add_task_execution(ex)
+        for ex in plan_runs:
             self.plan_executions[ex.execution_id] = ex
         self.credentials: dict[str, Any] = {
             "personalAccessTokens": data.get("personalAccessTokens", []),
@@ -88,8 +105,45 @@ class Store:
         task.setdefault("tags", [])
         task.setdefault("triggers", [])
         task.setdefault("runtime", {"type": "CLOUD"})
-        _check_triggers(task, "task")
+        _check_triggers(task, "task", self.now_ms())
         self.tasks[task["id"]] = task
+        self.version += 1
+
+    def add_plan(self, plan: dict) -> None:
+        """Add (or replace) a plan record; fields as in the data file."""
+        _require(plan, ("id", "name", "workspaceId"), "plan")
+        self._check_workspace(plan, "plan")
+        plan.setdefault("triggers", [])
+        _check_triggers(plan, "plan", self.now_ms())
+        self.plans[plan["id"]] = plan
+        self.version += 1
+
+    def set_triggers(self, record: dict, triggers: list, kind: str) -> None:
+        """Replace a task's or plan's triggers (validated first; relative ``ONCE`` resolved now).
+
+        :raises DataError: a trigger cannot be evaluated; the record keeps its triggers.
+        """
+        candidate = {"id": record["id"], "triggers": copy.deepcopy(triggers)}
+        _check_triggers(candidate, kind, self.now_ms())
+        record["triggers"] = candidate["triggers"]
+        self.version += 1
+
+    def remove_record(self, kind: str, record_id: str) -> int:
+        """Delete a task (``kind`` ``"tasks"``) or plan with its executions; returns how many executions."""
+        self.pending_pause.pop(record_id, None)
+        self.version += 1
+        if kind == "tasks":
+            del self.tasks[record_id]
+            gone = self.executions_by_task.pop(record_id, [])
+            for ex in gone:
+                self.task_executions.pop(ex.execution_id, None)
+            self.executions_version += 1
+            return len(gone)
+        del self.plans[record_id]
+        gone_ids = [i for i, ex in self.plan_executions.items() if ex.plan_id == record_id]
+        for execution_id in gone_ids:
+            del self.plan_executions[execution_id]
+        return len(gone_ids)
 
     def add_task_execution(self, ex: TaskExecution) -> None:
         """Register an execution (its task must exist)."""
@@ -97,6 +151,25 @@ class Store:
             raise DataError(f"execution {ex.execution_id}: unknown taskId {ex.task_id}")
         self.task_executions[ex.execution_id] = ex
         self.executions_by_task.setdefault(ex.task_id, []).append(ex)
+        self.executions_version += 1
+
+    def settle(self, record: dict, read: bool = False, at_ms: int | None = None) -> dict:
+        """Apply a late pause of ``record`` that is due (see :mod:`tmc_emulator.late_pause`).
+
+        :param read: the caller shows the record to a client (counts as one read).
+        :param at_ms: the time (epoch ms) to judge "due" at; default now.
+        :returns: ``record``.
+        """
+        if self.pending_pause:
+            settle(self.pending_pause, record, self.now_ms() if at_ms is None else at_ms, read)
+        return record
+
+    def settle_due(self) -> None:
+        """Apply every late pause whose time has come (reads not counted)."""
+        for record_id in list(self.pending_pause):
+            record = self.tasks.get(record_id) or self.plans.get(record_id)
+            if record is not None:
+                settle(self.pending_pause, record, self.now_ms())
 
     def environment_of_workspace(self, workspace_id: str) -> dict:
         """The environment record of a workspace id."""
@@ -108,7 +181,9 @@ class Store:
 
     def snapshot(self, now_ms: int) -> dict:
         """Counts and records for ``GET /_emulator/state`` (tasks and plans as stored)."""
+        self.settle_due()
         return {
+            "pendingPauses": [p.describe(i) for i, p in self.pending_pause.items()],
             "account": self.account,
             "environments": list(self.environments.values()),
             "workspaces": list(self.workspaces.values()),
@@ -135,11 +210,16 @@ def _require(record: Any, keys: tuple[str, ...], kind: str) -> None:
         raise DataError(f"{kind} {record.get('id', '?')}: missing {', '.join(missing)}")
 
 
-def _check_triggers(record: dict, kind: str) -> None:
+def _check_triggers(record: dict, kind: str, now_ms: int) -> None:
+    """Validate the triggers of a record; a ``ONCE`` trigger given as ``inSeconds`` (relative to
+    ``now_ms``, the load time) gets its absolute ``at``."""
+    if not isinstance(record["triggers"], list):
+        raise DataError(f"{kind} {record['id']}: triggers must be a list")
     for trigger in record["triggers"]:
         try:
+            resolve_relative_trigger(trigger, now_ms)
             validate_trigger(trigger)
-        except (KeyError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise DataError(f"{kind} {record['id']}: bad trigger {trigger!r}: {exc}") from exc
 
 

@@ -26,6 +26,7 @@ def task_extract(store: Store, task: dict, include_pause: bool) -> dict:
     :param include_pause: add ``tags`` and (when the task has any)
         ``taskPauseDetails``, as live tenants do.
     """
+    store.settle(task, read=True)
     ws = store.workspaces[task["workspaceId"]]
     env = store.environments[ws["environmentId"]]
     item = {
@@ -48,6 +49,7 @@ def task_extract(store: Store, task: dict, include_pause: bool) -> dict:
 
 def task_v21(store: Store, task: dict) -> dict:
     """``TaskV21``: the detail of one task."""
+    store.settle(task, read=True)
     out = {
         "id": task["id"],
         "name": task["name"],
@@ -68,6 +70,7 @@ def task_v21(store: Store, task: dict) -> dict:
 
 def plan_details(store: Store, plan: dict) -> dict:
     """``PlanExecutableDetails``: id in ``executable``, ``planPauseDetails`` when it has any."""
+    store.settle(plan, read=True)
     out = {
         "executable": plan["id"],
         "name": plan["name"],

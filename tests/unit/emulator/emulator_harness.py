@@ -47,6 +47,11 @@ def task_id(name: str, workspace: str) -> str:
     return next(t["id"] for t in SAMPLE["tasks"] if t["name"] == name and t["workspaceId"] == wid)
 
 
+def plan_id(name: str) -> str:
+    """Id of a sample plan by name."""
+    return next(p["id"] for p in SAMPLE["plans"] if p["name"] == name)
+
+
 class Client:
     """A requests session bound to the emulator URL with a bearer token."""
 

@@ -38,7 +38,7 @@ def test_executions_progress_with_the_clock(api):
 def test_list_items_have_every_required_field(api):
     page = api.get(EXECS).json()
     check_schema(page, "PageTaskExecutionStatus")
-    assert page["total"] == len(SAMPLE["executions"])
+    assert page["total"] == api.admin("GET", "state")["counts"]["taskExecutions"] > len(SAMPLE["executions"])
     stamps = [i["triggerTimestamp"] for i in page["items"]]
     assert stamps == sorted(stamps, reverse=True)
 
@@ -72,7 +72,7 @@ def test_terminated_filter_includes_sub_statuses(api):
 def test_environment_and_time_filters(api):
     staging = api.get(EXECS, params={"environmentId": env_id("Staging")}).json()["items"]
     assert len(staging) == 1
-    assert api.get(EXECS, params={"lastDays": 1}).json()["total"] < len(SAMPLE["executions"])
+    assert api.get(EXECS, params={"lastDays": 1}).json()["total"] < api.get(EXECS).json()["total"]
 
 
 def test_run_of_a_paused_task_is_405(api):
