@@ -78,12 +78,14 @@ class Drain:
     :param task_ids: the tasks the window holds (list of str). :param names: ``{task id: name}``.
     :param settings: ``DrainSettings`` (timeout and interval in seconds, policy).
     :param say: ``say(line)`` tells a line to the operator as it happens.
-    :param clock: monotonic seconds; :param sleep: ``sleep(seconds)`` (tests pass fakes).
+    :param clock: monotonic seconds (default ``time.monotonic``); :param sleep: ``sleep(seconds)`` (default
+        ``time.sleep``; tests pass fakes).
     """
 
-    def __init__(self, client, window, task_ids, names, settings, say, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, client, window, task_ids, names, settings, say, clock=None, sleep=None):
         self.client, self.window, self.task_ids, self.names = client, window, list(task_ids), names
-        self.settings, self.say, self.clock, self.sleep = settings, say, clock, sleep
+        self.settings, self.say = settings, say
+        self.clock, self.sleep = clock or time.monotonic, sleep or time.sleep
 
     def _poll(self):
         """``(executions in flight, error text or None)``: ``GET /processing/executables/tasks/{taskId}/executions``

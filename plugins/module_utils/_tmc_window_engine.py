@@ -57,7 +57,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text 
     report_message,
     resume_messages,
 )
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_verify import ReadBack, read_back_pause
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_verify import Verification, verify_changes
 
 REQUESTS_MISSING = ("The Python library 'requests' is required on the controller (the Python that runs "
                     "ansible-playbook, or the execution environment): pip install -r requirements.txt of the collection.")
@@ -70,7 +70,7 @@ class PhaseOutcome:
     :param request: the checked ``WindowRequest``. :param started: ISO 8601 UTC. :param check_mode: bool.
     :param selection: the ``Selection``, None until selected. :param tasks: ``Sorted`` tasks (pause);
         ``plans`` the same. :param task_change: ``ChangeOutcome`` of the tasks; ``plan_change`` of the plans.
-    :param read_back: ``ReadBack`` of the unsure pauses. :param drain: ``DrainOutcome`` or None.
+    :param verify: ``Verification`` of the writes. :param drain: ``DrainOutcome`` or None.
     :param error: ``"<step>: <message>"`` of a step that stopped the phase, or None.
     """
 
@@ -82,12 +82,20 @@ class PhaseOutcome:
     plans: Sorted = field(default_factory=Sorted)
     task_change: ChangeOutcome = field(default_factory=lambda: ChangeOutcome(TASK))
     plan_change: ChangeOutcome = field(default_factory=lambda: ChangeOutcome(PLAN))
-    read_back: ReadBack = field(default_factory=ReadBack)
+    verify: Verification = field(default_factory=Verification)
     drain: object = None
     error: str | None = None
 
     def _changed(self, change) -> list:
-        return change.changed_ids() + [i for i in change.ids if i in set(self.read_back.confirmed)]
+        """Ids of ``change`` that took effect: answered 202 and not refuted by the read-back, or confirmed by it
+        after an answer that did not say."""
+        confirmed, refuted = set(self.verify.confirmed), self.verify.never_confirmed
+        return [i for i in change.ids if (i in confirmed or i in set(change.changed_ids())) and i not in refuted]
+
+    def lost_answers(self) -> list:
+        """Ids confirmed by the read-back although their answer did not say they changed."""
+        answered = set(self.task_change.changed_ids()) | set(self.plan_change.changed_ids())
+        return [i for i in self.verify.confirmed if i not in answered]
 
     def newly_paused(self) -> list:
         """Ids this run paused (answered 202, or read back with the marker after a lost answer)."""
@@ -103,20 +111,21 @@ class PhaseOutcome:
 
     def resumed_task_ids(self) -> list:
         """Resume phase: the tasks this run resumed."""
-        return [] if self.request.pausing else self.task_change.changed_ids()
+        return [] if self.request.pausing else self._changed(self.task_change)
 
     def resumed_plan_ids(self) -> list:
         """Resume phase: the plans this run resumed."""
-        return [] if self.request.pausing else self.plan_change.changed_ids()
+        return [] if self.request.pausing else self._changed(self.plan_change)
 
     def failed_ids(self) -> list:
-        """Ids whose change failed (and was not read back as done)."""
-        confirmed = set(self.read_back.confirmed)
-        return [i for i in self.task_change.failed_ids() + self.plan_change.failed_ids() if i not in confirmed]
+        """Ids whose change failed (and was not read back as done), or was accepted and never seen done."""
+        confirmed = set(self.verify.confirmed)
+        failed = [i for i in self.task_change.failed_ids() + self.plan_change.failed_ids() if i not in confirmed]
+        return failed + list(self.verify.never_confirmed)
 
     def changed_anything(self) -> bool:
         """True when a state changed (in check mode: would change)."""
-        return self.task_change.changed or self.plan_change.changed or bool(self.read_back.confirmed)
+        return self.task_change.changed or self.plan_change.changed or bool(self.verify.confirmed)
 
     def unsure_anything(self) -> bool:
         """True when a write was sent whose effect is not known (no answer, 5xx): "nothing changed" is not sure."""
@@ -125,17 +134,27 @@ class PhaseOutcome:
 
     def record(self) -> dict:
         """The report record of this run (``_tmc_window_report.build_run``)."""
-        window, selection = self.request.window, self.selection
-        confirmed = self.read_back.confirmed
+        window, selection, verify = self.request.window, self.selection, self.verify
+        lost = self.lost_answers()
         tasks = entry_records(self.request.phase, window, selection.tasks if selection else [],
-                              self.task_change if self.task_change.at else None, confirmed)
+                              self.task_change if self.task_change.at else None, lost, verify.never_confirmed)
         plans = entry_records(self.request.phase, window, selection.plans if selection else [],
-                              self.plan_change if self.plan_change.at else None, confirmed)
-        steps = {"read_back": {"asked": self.read_back.asked, "confirmed": confirmed, "error": self.read_back.error}}
+                              self.plan_change if self.plan_change.at else None, lost, verify.never_confirmed)
+        steps = {"verify": verify.record(lost)}
+        if selection is not None and not self.request.pausing:
+            steps["search"] = {"searched": selection.searched, "outside_scope": selection.outside_scope,
+                               "other_windows": selection.other_windows}
         return build_run(self.request.phase, window.marker, tasks, plans, self.started,
                          reason=self.request.reason if self.request.pausing else None,
-                         error=self.error or (self.drain.error if self.drain else None),
+                         error=self.error or (("Read back the writes: %s" % verify.error) if verify.error else None)
+                         or (self.drain.error if self.drain else None),
                          drain=self.drain.record() if self.drain else None, steps=steps)
+
+
+def _verify(client, outcome, pausing):
+    environment_of = {e["id"]: e.get("environment_id") for e in outcome.selection.tasks + outcome.selection.plans}
+    outcome.verify = verify_changes(client, outcome.request.window, (outcome.task_change, outcome.plan_change),
+                                    pausing, environment_of, outcome.check_mode)
 
 
 def _pause(client, outcome, report, say):
@@ -148,7 +167,7 @@ def _pause(client, outcome, report, say):
                                         outcome.check_mode)
     outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.tasks.to_pause], True, context,
                                         outcome.check_mode)
-    outcome.read_back = read_back_pause(client, window, outcome.task_change, outcome.plan_change, outcome.check_mode)
+    _verify(client, outcome, pausing=True)
     report.record(outcome.record())
     if request.drain.enabled and not outcome.failed_ids():
         names = outcome.selection.names()
@@ -165,6 +184,7 @@ def _resume(client, outcome, report, say):
                                         outcome.check_mode)
     outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.selection.plans], False, context,
                                         outcome.check_mode)
+    _verify(client, outcome, pausing=False)
     report.record(outcome.record())
 
 

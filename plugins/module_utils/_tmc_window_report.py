@@ -48,7 +48,7 @@ def _error(failure) -> dict:
     return {k: failure.get(k) for k in ERROR_KEYS}
 
 
-def entry_records(phase, window, before, change=None, confirmed=()) -> list:
+def entry_records(phase, window, before, change=None, confirmed=(), never_confirmed=None) -> list:
     """One record per executable of ``before``: its state before, the action taken and its result.
 
     :param phase: ``pause`` or ``resume``.
@@ -56,7 +56,8 @@ def entry_records(phase, window, before, change=None, confirmed=()) -> list:
     :param before: selection summaries (dicts with ``id``, ``name``, ``paused``, ``pause_context``,
         ``pause_user``, ``pause_date``), read before any change.
     :param change: the ``ChangeOutcome`` of the call for this kind, or None when no call was made.
-    :param confirmed: ids read back after the call that carry the marker while paused (lost answers).
+    :param confirmed: ids read back in the wanted state although their answer did not say so (lost answers).
+    :param never_confirmed: ``{id: what was seen}`` of ids answered 202 and never seen in the wanted state.
     :returns: list of ``{id, name, before, action, result, at, error?}``; ``error`` holds ``status``,
         ``message``, ``detail`` and ``request_id`` (the API's request id) of a failed call.
     """
@@ -65,13 +66,13 @@ def entry_records(phase, window, before, change=None, confirmed=()) -> list:
     whole = {"status": None, "message": change.error, "detail": None, "request_id": None} if (
         change and change.error) else None
     at = change.at if change else None
-    confirmed = set(confirmed or ())
+    confirmed, never_confirmed = set(confirmed or ()), never_confirmed or {}
     records = []
     for summary in before or []:
         eid = summary["id"]
         state = _before(summary)
-        record = {"id": eid, "name": summary.get("name"), "before": state, "action": "none", "result": None,
-                  "at": None}
+        record = {"id": eid, "name": summary.get("name"), "where": summary.get("where"), "before": state,
+                  "action": "none", "result": None, "at": None}
         if phase == "pause" and state["paused"]:
             record["result"] = HELD if window.holds(state["pause_context"]) else FOREIGN
             records.append(record)
@@ -84,12 +85,17 @@ def entry_records(phase, window, before, change=None, confirmed=()) -> list:
             record["result"] = LOST_ANSWER if eid in confirmed else FAILED
         elif entry is None:
             record["result"] = LOST_ANSWER if eid in confirmed else NOT_ATTEMPTED
+        elif eid in never_confirmed:
+            record["result"] = FAILED
+            record["error"] = {"status": 202, "message": "accepted (HTTP 202) but never seen %s; seen: %s" % (
+                "paused with the window marker" if phase == "pause" else "resumed", never_confirmed[eid]),
+                "detail": None, "request_id": None}
         elif entry.get("changed"):
             record["result"] = PAUSED if phase == "pause" else RESUMED
         elif phase == "pause":
             record["result"] = LOST_ANSWER if eid in confirmed else TAKEN_MEANWHILE
         else:
-            record["result"] = ALREADY_ACTIVE
+            record["result"] = RESUMED if eid in confirmed else ALREADY_ACTIVE
         records.append(record)
     return records
 
@@ -147,8 +153,8 @@ def summarize(runs) -> dict:
     """What the runs of a window add up to.
 
     :returns: ``{status, all_back, paused_by_window: {tasks: {id: name}, plans}, resumed: {tasks, plans},
-        not_resumed: {tasks, plans}}``. ``all_back`` is true when the last run is a resume that succeeded
-        (nothing carrying the marker was left in its scope). ``not_resumed`` lists what a pause run of this
+        not_resumed: {tasks, plans}}``. ``all_back`` is true when the last run is a resume that succeeded and
+        searched the whole account (nothing the credentials see carries the marker any more). ``not_resumed`` lists what a pause run of this
         file holds and no resume run of this file resumed.
     """
     held = {"tasks": {}, "plans": {}}
@@ -162,10 +168,12 @@ def summarize(runs) -> dict:
                     resumed[kind][record["id"]] = record.get("name")
     last = runs[-1] if runs else {}
     ok = last.get("outcome") == "succeeded"
+    whole_account = (last.get("search") or {}).get("searched", "account") == "account"
     status = {("pause", True): "paused", ("pause", False): "pause incomplete",
               ("resume", True): "resumed", ("resume", False): "resume incomplete"}.get((last.get("phase"), ok), "empty")
     not_resumed = {k: {i: n for i, n in held[k].items() if i not in resumed[k]} for k in held}
-    return {"status": status, "all_back": last.get("phase") == "resume" and ok, "paused_by_window": held,
+    return {"status": status, "all_back": last.get("phase") == "resume" and ok and whole_account,
+            "paused_by_window": held,
             "resumed": resumed, "not_resumed": not_resumed}
 
 

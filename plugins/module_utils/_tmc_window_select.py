@@ -15,16 +15,21 @@ carries the window's marker at the end of its ``pauseContext`` (``Window.holds``
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendError
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import select_executables
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import TASK
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_plans import list_plans, plan_summary
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import select_executables, task_summary
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import window_of
 
 SUMMARY_KEYS = ("id", "name", "paused", "pause_context", "pause_user", "pause_date")
 STEP_SELECT = "Select the tasks (and plans) of each selector"
 STEP_EXPLICIT = "Read the explicit tasks and plans"
 STEP_FIND = "Find the tasks and plans of each scope that still carry the window marker"
 STEP_FIND_EXPLICIT = "Find the explicit tasks and plans that still carry the window marker"
+STEP_FIND_ACCOUNT = "Find every task and plan that still carries the window marker"
 
 
 class PhaseError(Exception):
@@ -32,9 +37,16 @@ class PhaseError(Exception):
 
 
 def slim(entries) -> list:
-    """Summaries with only what the phase and its report use (:data:`SUMMARY_KEYS`): a window of 10,000
-    tasks holds no environment, workspace or tags of each."""
-    return [{k: e.get(k) for k in SUMMARY_KEYS} for e in entries]
+    """Summaries with only what the phase and its report use (:data:`SUMMARY_KEYS`, ``where``: the environment
+    and workspace names, ``environment_id``): a window of 10,000 tasks holds no tags or nested dicts of each."""
+    return [dict({k: e.get(k) for k in SUMMARY_KEYS}, where=where(e),
+                 environment_id=(e.get("environment") or {}).get("id")) for e in entries]
+
+
+def where(summary) -> str:
+    """``"<environment> / <workspace>"`` of a task or plan summary (names, ``?`` when unknown)."""
+    return "%s / %s" % ((summary.get("environment") or {}).get("name") or "?",
+                        (summary.get("workspace") or {}).get("name") or "?")
 
 
 def _unique(entries) -> list:
@@ -77,11 +89,20 @@ class Selection:
 
     :param tasks: task summaries; :param plans: plan summaries.
     :param empty_selectors: the given keys of each selector that selected nothing (pause phase).
+    :param searched: resume phase: ``account`` (every task and plan the credentials see) or ``selectors`` (only the
+        selectors' scopes and the explicit ids: the task list carries no pause details).
+    :param other_windows: resume phase: ``{window id: count}`` of what other windows hold in the selectors' scopes.
+    :param outside_scope: resume phase: ids held by this window found outside the selectors' scopes.
+    :param scope_ids: resume phase: ids of every task and plan seen in the selectors' scopes (for drift).
     """
 
     tasks: list = field(default_factory=list)
     plans: list = field(default_factory=list)
     empty_selectors: list = field(default_factory=list)
+    searched: str = "selectors"
+    other_windows: dict = field(default_factory=dict)
+    outside_scope: list = field(default_factory=list)
+    scope_ids: set = field(default_factory=set)
 
     def names(self) -> dict:
         """``{id: name}`` of every task and plan selected."""
@@ -132,15 +153,70 @@ def resume_scopes(selectors) -> list:
     return [(None, None)] if (None, None) in scopes else scopes
 
 
-def select_for_resume(client, request) -> Selection:
-    """What still carries the window's marker at the end of its context, while paused: in the scope of each
-    selector and among the explicit ids.
+def _in_scopes(summary, scopes) -> bool:
+    env, ws = summary.get("environment") or {}, summary.get("workspace") or {}
+    return any((e is None or e in (env.get("id"), env.get("name"))) and (w is None or w in (ws.get("id"), ws.get("name")))
+               for e, w in scopes)
 
-    :returns: a :class:`Selection` (``empty_selectors`` unused).
-    :raises PhaseError: a scope or an explicit id could not be read.
+
+def _search_account(client, window, scopes):
+    """One paged read of every task (``GET /orchestration/executables/tasks``, no filter) and plan: what ends
+    with this window's marker, what other windows hold in ``scopes``; None when the task list carries no pause
+    details (then the caller searches the scopes and reads each task)."""
+    found = Selection(searched="account")
+    others = Counter()
+    for kind, items in (("tasks", client.iter_pages("GET", TASK.path)), ("plans", None)):
+        if kind == "plans":
+            items = list_plans(client)
+        summary_of = task_summary if kind == "tasks" else plan_summary
+        for number, item in enumerate(items):
+            if kind == "tasks" and number == 0 and TASK.pause_details_key not in item:
+                return None
+            entry = summary_of(item)
+            in_scope = not scopes or _in_scopes(entry, scopes)
+            if in_scope:
+                found.scope_ids.add(entry["id"])
+            if not entry["paused"]:
+                continue
+            owner = window_of(entry["pause_context"])
+            if owner == window.id:
+                getattr(found, kind).append(slim([entry])[0])
+                if not in_scope:
+                    found.outside_scope.append(entry["id"])
+            elif owner is not None and in_scope:
+                others[owner] += 1
+    found.other_windows = dict(sorted(others.items()))
+    return found
+
+
+def select_for_resume(client, request) -> Selection:
+    """What still carries the window's marker at the end of its ``pauseContext``, while paused, wherever the
+    credentials see it: one paged read of every task and plan of the account, so that a task moved to another
+    workspace or an environment renamed during the window cannot hide it. The selectors only tell what counts as
+    in scope (for other windows, drift and what was found outside).
+
+    A tenant whose task list carries no pause details would need one read per task of the account: then only the
+    selectors' scopes and the explicit ids are searched (``searched`` says so).
+
+    :returns: a :class:`Selection`.
+    :raises PhaseError: a read failed.
     """
-    window, selection, errors = request.window, Selection(), []
-    for environment, workspace in resume_scopes(request.selectors):
+    window = request.window
+    scopes = resume_scopes(request.selectors)
+    try:
+        found = _search_account(client, window, scopes)
+    except TalendError as exc:
+        raise PhaseError("%s: %s" % (STEP_FIND_ACCOUNT, exc)) from None
+    if found is not None:
+        return found
+    return _select_scopes_for_resume(client, request, scopes)
+
+
+def _select_scopes_for_resume(client, request, scopes) -> Selection:
+    """:func:`select_for_resume` on a tenant whose lists carry no pause details: the scope of each selector and
+    the explicit ids only. :raises PhaseError: a scope or an explicit id could not be read."""
+    window, selection, errors = request.window, Selection(searched="selectors"), []
+    for environment, workspace in scopes:
         try:
             found = select_executables(client, environment=environment, workspace=workspace, include_plans=True,
                                        paused=True, pause_context_contains=window.marker)

@@ -105,8 +105,30 @@ def pause_messages(outcome) -> tuple:
         if failed else ""))
 
 
+def _search_lines(window_id, selection) -> list:
+    """What the resume's search found besides the window's own tasks: where it looked, what was found outside the
+    selectors' scopes, which other windows hold tasks there."""
+    lines = []
+    if selection.searched != "account":
+        lines.append("Window %s: this tenant's task list carries no pause details, so the resume looked for the marker "
+                     "only in the selectors' scopes and among the explicit ids (reading every task of the account "
+                     "would cost one request per task); a task moved out of those scopes is not found." % window_id)
+    if selection.outside_scope:
+        found = {e["id"]: e for e in selection.tasks + selection.plans}
+        lines.append("Window %s: %d task(s) or plan(s) held by this window were found outside the selectors' scope "
+                     "(moved, or paused from another scope) and are resumed too: %s" % (
+                         window_id, len(selection.outside_scope), name_list(
+                             ["%s (%s)" % (found[i]["name"], found[i]["where"]) for i in selection.outside_scope])))
+    if selection.other_windows:
+        lines.append("Window %s: other windows still hold tasks or plans in this scope and keep them until they "
+                     "resume: %s." % (window_id, ", ".join("window %s (%d)" % item
+                                                           for item in selection.other_windows.items())))
+    return lines
+
+
 def resume_messages(outcome) -> tuple:
-    """Lines of the resume phase: ``nothing to resume for window <id>``, or what was resumed.
+    """Lines of the resume phase: where the search looked and what else it found, ``nothing to resume for window
+    <id>``, or what was resumed.
 
     :param outcome: a ``PhaseOutcome`` of the resume phase.
     :returns: ``(selection lines: list of str, what was resumed: str or None)``, as :func:`pause_messages`.
@@ -114,15 +136,17 @@ def resume_messages(outcome) -> tuple:
     selection, window = outcome.selection, outcome.request.window
     if selection is None:
         return [], None
+    lines = _search_lines(window.id, selection)
     if not selection.tasks and not selection.plans:
-        return ["nothing to resume for window %s: nothing in the selectors' scope is paused with the marker %s at the "
-                "end of its pauseContext. If a pause ran with this id, check the window id and that the selectors "
-                "name the environment or workspace the pause used." % (window.id, window.marker)], None
+        where_looked = "the account" if selection.searched == "account" else "the selectors' scopes"
+        return lines + ["nothing to resume for window %s: nothing in %s is paused with the marker %s at the end of its "
+                        "pauseContext. If a pause ran with this id, check the window id (and the credentials: they "
+                        "must see the tasks the pause used)." % (window.id, where_looked, window.marker)], None
     resumed = set(outcome.resumed_task_ids()) | set(outcome.resumed_plan_ids())
     tasks = [t["name"] for t in selection.tasks if t["id"] in resumed]
     plans = [p["name"] for p in selection.plans if p["id"] in resumed]
-    return [], "Window %s: %s %s and %s." % (window.id, "would resume" if outcome.check_mode else "resumed",
-                                             _counted(len(tasks), "task", tasks), _counted(len(plans), "plan", plans))
+    return lines, "Window %s: %s %s and %s." % (window.id, "would resume" if outcome.check_mode else "resumed",
+                                                _counted(len(tasks), "task", tasks), _counted(len(plans), "plan", plans))
 
 
 def report_message(window_id, report) -> str:

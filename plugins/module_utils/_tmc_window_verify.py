@@ -6,54 +6,155 @@
 # Note that this module_utils is **PRIVATE** to the collection. It can have breaking changes at any time.
 # Do not use this from other collections or standalone plugins/modules!
 
-"""The verify step of the window engine: read back the writes whose answer does not say what happened.
+"""The verify step of the window engine: read back every write and confirm it took effect.
 
-A pause whose answer was lost (connection reset, 5xx after the write was applied, a 204 on the retry of a
-request applied before its answer was lost) may have paused the task with this window's marker. Reading those
-ids back tells the report the truth; a re-run of the phase would find the marker anyway.
+The vendor spec answers a pause with 202 "Accepted (work is done in background)": a promise, not a fact. After
+the pause (or resume) calls, every id answered 202 is read back and must be seen in the wanted state (pause:
+paused with this window's marker at the end of its context; resume: no longer held by this window). Ids whose
+answer does not tell what happened (no answer, a 5xx, a 204 that may repeat a request applied before its answer
+was lost) are read back too: seen in the wanted state, they are lost answers and count as done. Ids not applied
+yet are read again, a few times with growing delays; an id answered 202 and never seen in the wanted state is a
+failure of that id, with what was seen.
+
+Reads: the first round lists the pages of each environment concerned (``GET /orchestration/executables/tasks``
+with ``environmentId``; ``GET /orchestration/executables/plans``), so a window of 1,000 tasks in one environment
+costs about ten requests; when the task list carries no pause details, and in the later rounds, each id is read
+alone (``GET .../tasks/{taskId}``, ``GET .../plans/{planId}``).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendError
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import select_executables
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import map_concurrently
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendError
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK, pause_state
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_plans import list_plans
+
+RETRY_DELAYS = (1, 2, 4, 8)
+"""Seconds to wait before each later round of reads (four more rounds, 15 s at most in all)."""
+NOT_FOUND = "not found (HTTP 404)"
 
 
 @dataclass
-class ReadBack:
-    """Ids read back after a change.
+class Verification:
+    """What the reads after the writes saw.
 
-    :param asked: ids read back (list of str). :param confirmed: those paused with the window's marker.
-    :param error: why the read failed (then nothing is confirmed), or None.
+    :param asked: ids read back (list of str). :param confirmed: ids seen in the wanted state.
+    :param never_confirmed: ``{id: what was seen}`` of the ids answered 202 and never seen in the wanted state.
+    :param rounds: rounds of reads made. :param error: why reading failed (then nothing is confirmed), or None.
     """
 
     asked: list = field(default_factory=list)
     confirmed: list = field(default_factory=list)
+    never_confirmed: dict = field(default_factory=dict)
+    rounds: int = 0
     error: str | None = None
 
+    def record(self, lost_answers) -> dict:
+        """The ``verify`` entry of the run record. :param lost_answers: ids confirmed without a 202 (list)."""
+        return {"asked": len(self.asked), "confirmed": len(self.confirmed), "lost_answers": list(lost_answers),
+                "never_confirmed": self.never_confirmed, "rounds": self.rounds, "error": self.error}
 
-def read_back_pause(client, window, tasks, plans, check_mode=False) -> ReadBack:
-    """Read the ids whose pause is unsure (``ChangeOutcome.unsure_ids``) and confirm those that carry the marker.
 
-    One ``GET /orchestration/executables/tasks/{taskId}`` (``plans/{planId}``) per unsure id; nothing in
-    check mode (nothing was written).
+def describe(state) -> str:
+    """What was seen of a task or plan, for people: ``not paused`` or ``paused by <user> with context "<text>"``."""
+    if state is None:
+        return NOT_FOUND
+    if not state["paused"]:
+        return "not paused"
+    return "paused by %s with context %r" % (state.get("pause_user") or "someone", state.get("pause_context") or "")
+
+
+def _listed_states(client, kind, environment_id, wanted):
+    """``{id: state}`` of ``wanted`` ids from the list pages of one environment, or None when the list carries no
+    pause details."""
+    if kind is PLAN:
+        items = list_plans(client, environment_id=environment_id)
+    else:
+        items = client.iter_pages("GET", TASK.path, params={"environmentId": environment_id} if environment_id else None)
+    states = {}
+    for number, item in enumerate(items):
+        if number == 0 and kind.pause_details_key not in item:
+            return None
+        item_id = item.get("executable") or item.get("id")
+        if item_id in wanted:
+            states[item_id] = pause_state(item.get(kind.pause_details_key))
+    return states
+
+
+def _read_one(client, kind, executable_id):
+    try:
+        return pause_state((client.get(kind.item_path(executable_id)) or {}).get(kind.pause_details_key))
+    except TalendApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def _read_states(client, kind, ids, environment_of, listed):
+    """``{id: state or None (404)}`` of ``ids``: by list pages per environment when ``listed``, else one by one."""
+    states, rest = {}, list(ids)
+    if listed:
+        by_environment = {}
+        for executable_id in ids:
+            by_environment.setdefault(environment_of.get(executable_id), set()).add(executable_id)
+        rest = []
+        for environment_id, wanted in by_environment.items():
+            found = _listed_states(client, kind, environment_id, wanted)
+            if found is None:
+                rest += sorted(wanted)
+                continue
+            states.update(found)
+            rest += sorted(wanted - set(found))
+    states.update(zip(rest, map_concurrently(client, lambda i: _read_one(client, kind, i), rest)))
+    return states
+
+
+def verify_changes(client, window, changes, pausing, environment_of, check_mode=False, sleep=None,
+                   delays=RETRY_DELAYS) -> Verification:
+    """Read back the ids of ``changes`` and confirm each took the wanted state (see the module docstring).
 
     :param client: a ``TalendClient``. :param window: the ``Window``.
-    :param tasks: the ``ChangeOutcome`` of the tasks; ``plans`` of the plans.
-    :returns: a :class:`ReadBack`.
+    :param changes: the ``ChangeOutcome`` of each kind (tasks, plans).
+    :param pausing: True after pause calls (wanted: paused with the marker), False after resume calls (wanted:
+        not held by the window any more).
+    :param environment_of: ``{id: environment id}`` of the ids (for list reads by environment).
+    :param check_mode: nothing was written: nothing is read. :param sleep: ``sleep(seconds)``, default ``time.sleep``.
+    :param delays: seconds before each later round.
+    :returns: a :class:`Verification`.
     """
-    task_ids, plan_ids = tasks.unsure_ids(), plans.unsure_ids()
-    out = ReadBack(asked=task_ids + plan_ids)
-    if check_mode or not out.asked:
-        out.asked = []
+    out = Verification()
+    if check_mode:
         return out
-    try:
-        found = select_executables(client, task_ids=task_ids, plan_ids=plan_ids, paused=True,
-                                   pause_context_contains=window.marker)
-    except TalendError as exc:
-        out.error = str(exc)
-        return out
-    out.confirmed = [e["id"] for e in found["tasks"] + found["plans"] if window.holds(e["pause_context"])]
+    required = {c.kind.name: set(c.changed_ids()) for c in changes}
+    pending = {c.kind.name: [i for i in c.ids if i in required[c.kind.name] or i in c.unsure_ids()] for c in changes}
+    kinds = {c.kind.name: c.kind for c in changes}
+    out.asked = [i for ids in pending.values() for i in ids]
+    seen = {}
+
+    def wanted(state):
+        held = state is not None and state["paused"] and window.holds(state["pause_context"])
+        return held if pausing else (state is not None and not held)
+
+    for round_number in range(len(delays) + 1):
+        if not any(pending.values()):
+            break
+        if round_number:
+            (sleep or time.sleep)(delays[round_number - 1])
+        out.rounds += 1
+        try:
+            for name, ids in pending.items():
+                if not ids:
+                    continue
+                states = _read_states(client, kinds[name], ids, environment_of, listed=round_number == 0)
+                seen.update(states)
+                out.confirmed += [i for i in ids if wanted(states.get(i))]
+                # only an id answered 202 is waited for; the others were read once to learn whether they changed
+                pending[name] = [i for i in ids if not wanted(states.get(i)) and i in required[name]]
+        except TalendError as exc:
+            out.error = str(exc)
+            return out
+    out.never_confirmed = {i: describe(seen.get(i)) for ids in pending.values() for i in ids}
     return out

@@ -36,15 +36,16 @@ def create_app(data_path: str | None = None, **config: Any) -> Flask:
         ``token_lifetime_seconds=60``), plus ``clock_start_ms`` / ``clock_frozen``.
     :returns: the Flask app; its runtime is ``app.extensions["tmc_emulator"]``.
     """
-    from tmc_emulator import (routes_admin, routes_auth, routes_orchestration, routes_plans,
-                              routes_processing)
+    from tmc_emulator import (routes_admin, routes_admin_records, routes_auth, routes_orchestration,
+                              routes_plans, routes_processing)
 
     app = Flask("tmc_emulator")
     app.url_map.converters["id_except"] = IdExceptConverter
     app.json.sort_keys = False
     app.json.compact = True
     app.extensions["tmc_emulator"] = EmulatorRuntime(data_path, **config)
-    for module in (routes_auth, routes_orchestration, routes_plans, routes_processing, routes_admin):
+    for module in (routes_auth, routes_orchestration, routes_plans, routes_processing, routes_admin,
+                   routes_admin_records):
         app.register_blueprint(module.blueprint)
     app.before_request(_before_request)
     app.after_request(_after_request)

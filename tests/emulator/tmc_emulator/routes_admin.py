@@ -124,7 +124,10 @@ def clock():
         if "freeze" in body:
             rt.clock.freeze(bool(body["freeze"]))
         if "set_epoch_ms" in body:
-            rt.clock.set_now(parse_int(body["set_epoch_ms"], "set_epoch_ms", minimum=0))
+            before = rt.clock.now_ms()
+            if rt.clock.set_now(parse_int(body["set_epoch_ms"], "set_epoch_ms", minimum=0)) < before:
+                with rt.lock:
+                    rt.store.version += 1  # lists kept "from now" were computed from a later now
         if "advance_seconds" in body:
             seconds = body["advance_seconds"]
             if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from flask import Blueprint, g, jsonify, request
 
 from tmc_emulator.auth import can_see, visible_workspaces
@@ -120,7 +122,8 @@ def search_events():
     tags = set(_string_list(body, "tags") or ())
     with rt.lock:
         store = rt.store
-        if from_ms is None:
+        from_now = from_ms is None
+        if from_now:
             from_ms = rt.clock.now_ms()
         if to_ms < from_ms:
             raise ApiError(400, f"'to' ({to_ms}) must not be before 'from' ({from_ms})")
@@ -133,8 +136,12 @@ def search_events():
                   and (not ws_ids or w in ws_ids) and (visible is None or w in visible)}
         with_paused = rt.config["events_include_paused"]
         if with_paused:  # the answer does not depend on pause states: one computation per paged read
-            key = ("events", from_ms, to_ms, frozenset(wanted), frozenset(tags))
+            # without 'from' (= now) the pages of a read come at different times: keep the list from
+            # the first page's now and drop, at each page, the occurrences now passed (nothing can enter)
+            key = ("events", None if from_now else from_ms, to_ms, frozenset(wanted), frozenset(tags))
             events = store.lists.get(key, store.version, lambda: _events(store, wanted, tags, from_ms, to_ms, True))
+            if from_now:
+                events = events[bisect.bisect_left(events, (from_ms,)):]
         else:
             store.settle_due()
             events = _events(store, wanted, tags, from_ms, to_ms, False)

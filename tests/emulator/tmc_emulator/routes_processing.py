@@ -55,13 +55,14 @@ def status_filter(allowed: tuple[str, ...]) -> set[str] | None:
     return STATUS_FILTER_MATCHES.get(status, {status})
 
 
-def _task_executions_page(rt: EmulatorRuntime, executions, statuses: set[str] | None):
+def _task_executions_page(rt: EmulatorRuntime, executions, statuses: set[str] | None, presorted: bool = False):
     limit, offset = limit_offset(request.args.get("limit"), request.args.get("offset"))
     from_ms, to_ms = time_window(rt)
     now = rt.clock.now_ms()
     selected = [ex for ex in executions if ex.overlaps(from_ms, to_ms)
                 and (statuses is None or ex.phase(now)[0] in statuses)]
-    selected.sort(key=lambda ex: ex.trigger_ms, reverse=True)
+    if not presorted:
+        selected.sort(key=lambda ex: ex.trigger_ms, reverse=True)
     store = rt.store
     return page(selected, limit, offset,
                 lambda ex: task_execution_status(ex, store.tasks.get(ex.task_id), now))
@@ -83,9 +84,13 @@ def list_task_executions():
         wanted = {w for w, ws in store.workspaces.items()
                   if (not ws_id or w == ws_id) and (not env_id or ws["environmentId"] == env_id)
                   and (visible is None or w in visible)}
-        executions = [ex for ex in store.task_executions.values()
-                      if store.tasks[ex.task_id]["workspaceId"] in wanted]
-        return jsonify(_task_executions_page(rt, executions, statuses))
+        # the executions of those workspaces, newest first, kept between the pages of a read
+        executions = store.execution_lists.get(
+            frozenset(wanted), (store.version, store.executions_version),
+            lambda: sorted((ex for ex in store.task_executions.values()
+                            if store.tasks[ex.task_id]["workspaceId"] in wanted),
+                           key=lambda ex: ex.trigger_ms, reverse=True))
+        return jsonify(_task_executions_page(rt, executions, statuses, presorted=True))
 
 
 @blueprint.get("/processing/executables/tasks/<taskId>/executions")
@@ -130,7 +135,6 @@ def start_execution():
                            "Method Not Allowed")
         ex = start_task_run(rt, task, "MANUAL", g.principal["name"], g.principal["userType"])
     return jsonify({"executionId": ex.execution_id}), 201
-
 
 
 @blueprint.delete("/processing/executions/<id_except('plans'):executionId>")

@@ -15,6 +15,7 @@ from tmc_emulator.executions import PlanExecution, TaskExecution
 from tmc_emulator.routes_plans import plan_task_ids
 from tmc_emulator.runtime import EmulatorRuntime
 
+
 def new_task_execution(rt: EmulatorRuntime, task_id: str, execution_type: str, user: str,
                        user_type: str, dispatch_s: float | None = None, run_s: float | None = None,
                        final_status: str | None = None, engine_id: str | None = None) -> TaskExecution:

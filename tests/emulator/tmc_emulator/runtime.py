@@ -59,7 +59,6 @@ class EmulatorRuntime:
             self.limiter.clear()
             self.requests.clear(self.config["request_log_size"])
 
-
     def tick(self) -> None:
         """Start the scheduled runs the clock has passed, when ``scheduler`` is on (before every request)."""
         if not self.config["scheduler"]:

@@ -58,6 +58,8 @@ class Store:
         self.pending_pause: dict[str, PendingPause] = {}
         self.version = 0  # moves when a task or plan is added or its triggers change (list caches)
         self.lists = ListCache()
+        self.executions_version = 0  # moves when a task execution is added or removed
+        self.execution_lists = ListCache(8)
         self.now_ms = lambda: now_ms  # the runtime puts its clock here
         for env in data.get("environments", []):
             _require(env, ("id", "name"), "environment")
@@ -126,12 +128,30 @@ class Store:
         record["triggers"] = candidate["triggers"]
         self.version += 1
 
+    def remove_record(self, kind: str, record_id: str) -> int:
+        """Delete a task (``kind`` ``"tasks"``) or plan with its executions; returns how many executions."""
+        self.pending_pause.pop(record_id, None)
+        self.version += 1
+        if kind == "tasks":
+            del self.tasks[record_id]
+            gone = self.executions_by_task.pop(record_id, [])
+            for ex in gone:
+                self.task_executions.pop(ex.execution_id, None)
+            self.executions_version += 1
+            return len(gone)
+        del self.plans[record_id]
+        gone_ids = [i for i, ex in self.plan_executions.items() if ex.plan_id == record_id]
+        for execution_id in gone_ids:
+            del self.plan_executions[execution_id]
+        return len(gone_ids)
+
     def add_task_execution(self, ex: TaskExecution) -> None:
         """Register an execution (its task must exist)."""
         if ex.task_id not in self.tasks:
             raise DataError(f"execution {ex.execution_id}: unknown taskId {ex.task_id}")
         self.task_executions[ex.execution_id] = ex
         self.executions_by_task.setdefault(ex.task_id, []).append(ex)
+        self.executions_version += 1
 
     def settle(self, record: dict, read: bool = False, at_ms: int | None = None) -> dict:
         """Apply a late pause of ``record`` that is due (see :mod:`tmc_emulator.late_pause`).

@@ -90,9 +90,9 @@ def test_paged_reads_see_schedule_and_pause_changes_between_pages(api):
 
 
 def test_generated_plans_and_triggers_every_nth(api):
+    soon_once = [{"name": "soon", "type": "ONCE", "inSeconds": 60}]
     made = api.admin("POST", "plans/generate", json={"count": 30, "environment_id": PROD, "seed": "p",
-                                                      "triggers": [{"name": "soon", "type": "ONCE", "inSeconds": 60}],
-                                                      "triggers_every": 10})
+                                                     "triggers": soon_once, "triggers_every": 10})
     assert made["total_plans"] == 36 and made["generated"] == 30
     plans = api.get("/orchestration/executables/plans", params={"environmentId": PROD, "name": "", "limit": 100}).json()
     assert plans["total"] == 30 + 5
@@ -100,10 +100,24 @@ def test_generated_plans_and_triggers_every_nth(api):
     now = api.admin("GET", "clock")["now_ms"]
     soon = [i for i in search_all(api, environmentId=PROD, to=now + 120_000) if i["sourceTriggerName"] == "soon"]
     assert len(soon) == 3 and all(i["type"] == "PLAN" for i in soon)
+    nightly = [{"name": "x", "type": "CRON", "cron": "0 1 * * *"}]
     tasks = api.admin("POST", "tasks/generate", json={"count": 20, "seed": "t", "environment_id": PROD,
-                                                       "triggers": [{"name": "x", "type": "CRON", "cron": "0 1 * * *"}],
-                                                       "triggers_every": 2})
+                                                      "triggers": nightly, "triggers_every": 2})
     assert tasks["generated"] == 20
     resp = requests.post(f"{api.url}/_emulator/tasks/generate", json={"count": 1, "triggers": [{"type": "X"}]},
                          timeout=10)
     assert_error_response(resp, 400)
+
+
+def test_pages_without_from_drop_the_runs_that_passed_between_them(api):
+    api.admin("POST", "clock", json={"freeze": True})
+    now = api.admin("GET", "clock")["now_ms"]
+    body = {"environmentId": PROD, "to": now + 6 * 3_600_000, "limit": 100}
+    first = api.post(EVENTS, json=body).json()
+    later = api.admin("POST", "clock", json={"advance_seconds": 3600})["now_ms"]
+    second = api.post(EVENTS, json=body).json()
+    expected = search_all(api, environmentId=PROD, **{"from": later, "to": now + 6 * 3_600_000})
+    assert second["total"] == len(expected) < first["total"]
+    assert second["items"] == expected[:100]
+    back = api.admin("POST", "clock", json={"set_epoch_ms": now})["now_ms"]
+    assert api.post(EVENTS, json=body).json()["total"] == first["total"] and back == now

@@ -49,7 +49,7 @@ def test_pause_never_applied_keeps_the_old_state_and_runs_still_start(api):
     api.admin("POST", "faults", json={"late_pause_ids": [TASK], "apply": "never"})
     assert put(api, PAUSE).status_code == 202
     api.admin("POST", "clock", json={"advance_seconds": 86_400})
-    for _ in range(5):
+    for dummy in range(5):
         assert not task_paused(api)
     assert api.post("/processing/executions", json={"executable": TASK}).status_code == 201
     assert api.admin("GET", "state")["pendingPauses"] == [
@@ -65,7 +65,7 @@ def test_a_retried_put_is_applied_once_the_rule_has_no_put_left(api):
 
 def test_count_minus_one_delays_every_put_until_cleared(api):
     api.admin("POST", "faults", json={"late_pause_ids": [TASK], "apply": "never", "count": -1})
-    for _ in range(3):
+    for dummy in range(3):
         assert put(api, PAUSE).status_code == 202
     assert not task_paused(api)
     api.admin("DELETE", "faults")

@@ -22,10 +22,20 @@ def test_a_list_is_built_once_per_version_and_key():
 
 
 def test_pages_of_a_read_filter_once_and_generated_tasks_show_up(api, emulator_server):
-    lists = lambda: emulator_server.runtime.store.lists  # noqa: E731  # the store is replaced at reset
+    def lists():  # the store is replaced at reset
+        return emulator_server.runtime.store.lists
+
     for offset in (0, 20, 40):
         api.get("/orchestration/executables/tasks", params={"limit": 20, "offset": offset})
     assert (lists().misses, lists().hits) == (1, 2)
     total = api.get("/orchestration/executables/tasks").json()["total"]
     api.admin("POST", "tasks/generate", json={"count": 5, "environment_id": env_id("Production"), "seed": "c"})
     assert api.get("/orchestration/executables/tasks").json()["total"] == total + 5
+
+
+def test_an_execution_started_between_pages_is_listed(api):
+    execs = "/processing/executables/tasks/executions"
+    before = api.get(execs, params={"limit": 10}).json()["total"]
+    ran = api.post("/processing/executions", json={"executable": "ba65d966494bab10a0f8f018"}).json()["executionId"]
+    page = api.get(execs, params={"limit": 10}).json()
+    assert page["total"] == before + 1 and page["items"][0]["executionId"] == ran

@@ -7,7 +7,7 @@ import json
 import stat
 
 import pytest
-from window_params import EXECUTING, TASK, run
+from window_params import EXECUTING, TASK, page, paused_with, run
 
 
 @pytest.mark.parametrize("args, words", [
@@ -45,6 +45,7 @@ def test_report_directory_that_cannot_be_written_fails_before_any_request(script
 def test_pause_of_an_explicit_task_writes_the_report_in_a_private_directory(scripted, tmp_path):
     scripted.queue(200, TASK)
     scripted.queue(202)
+    scripted.queue(200, page(paused_with("DB upgrade [maintenance-window:w1]")))
     reports = tmp_path / "state" / "reports"
     result = run(task_ids=["t1"], reason="DB upgrade", report_dir=str(reports))
     assert not result.get("failed") and result["changed"] is True and result["outcome"] == "succeeded"
@@ -64,6 +65,7 @@ def test_pause_of_an_explicit_task_writes_the_report_in_a_private_directory(scri
 def test_report_of_a_tenant_is_named_after_it(scripted, tmp_path):
     scripted.queue(200, TASK)
     scripted.queue(202)
+    scripted.queue(200, page(paused_with("Paused for a maintenance window [maintenance-window:w1]")))
     result = run(task_ids=["t1"], report_dir=str(tmp_path), tenant="eu-prod")
     assert result["json_path"] == str(tmp_path / "w1.eu-prod.json") and (tmp_path / "w1.eu-prod.md").exists()
 
@@ -102,7 +104,8 @@ def test_selection_that_fails_says_nothing_was_changed_and_writes_no_run(scripte
 
 
 def test_resume_without_marked_tasks_says_nothing_to_resume(scripted):
-    scripted.queue(200, TASK)
+    scripted.queue(200, page(TASK))
+    scripted.queue(200, page())
     result = run(phase="resume", task_ids=["t1"])
     assert not result.get("failed") and result["changed"] is False
     (line,) = result["messages"]
@@ -113,15 +116,39 @@ def test_resume_without_marked_tasks_says_nothing_to_resume(scripted):
 
 def test_resume_leaves_a_context_that_only_quotes_the_marker(scripted):
     quoted = dict(TASK, taskPauseDetails={"pause": True, "pauseContext": "see [maintenance-window:w1] for why"})
-    scripted.queue(200, quoted)
+    scripted.queue(200, page(quoted))
+    scripted.queue(200, page())
     result = run(phase="resume", task_ids=["t1"])
-    assert result["resumed_task_ids"] == [] and [s["method"] for s in scripted.sent] == ["GET"]
+    assert result["resumed_task_ids"] == [] and [s["method"] for s in scripted.sent] == ["GET", "GET"]
+
+
+def test_resume_finds_the_marker_anywhere_in_the_account_and_names_other_windows(scripted):
+    def task(tid, workspace, context):
+        return {"executable": tid, "name": "Task " + tid,
+                "workspace": {"id": workspace, "name": workspace, "environment": {"id": "e1", "name": "Production"}},
+                "taskPauseDetails": {"pause": True, "pauseContext": context}}
+    scripted.queue(200, page(task("t1", "Finance", "DB [maintenance-window:w1]"),
+                             task("t2", "Moved", "DB [maintenance-window:w1]"),
+                             task("t3", "Finance", "other [maintenance-window:mw-7]"),
+                             task("t4", "Finance", "see [maintenance-window:w1] first")))
+    scripted.queue(200, page())
+    scripted.queue(202)
+    scripted.queue(202)
+    scripted.queue(200, page(dict(TASK, executable="t1", taskPauseDetails={"pause": False}),
+                             dict(TASK, executable="t2", taskPauseDetails={"pause": False})))
+    result = run(phase="resume", selectors=[{"environment": "Production", "workspace": "Finance"}])
+    assert sorted(result["resumed_task_ids"]) == ["t1", "t2"]
+    assert [s["params"] for s in scripted.sent[:2]] == [{"limit": 100, "offset": 0}] * 2, "no filter: the account"
+    text = " ".join(result["messages"])
+    assert "outside the selectors' scope" in text and "Task t2 (Production / Moved)" in text
+    assert "window mw-7 (1)" in text
 
 
 def test_drain_polls_until_nothing_is_in_flight_and_says_each_poll(scripted, tmp_path, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     scripted.queue(200, TASK)
     scripted.queue(202)
+    scripted.queue(200, page(paused_with("Paused for a maintenance window [maintenance-window:w1]")))
     for items in ([], [EXECUTING], [], []):   # poll 1: dispatching, executing; poll 2: dispatching, executing
         scripted.queue(200, {"items": items, "total": len(items), "limit": 100, "offset": 0})
     said = []
@@ -138,6 +165,7 @@ def test_drain_polls_until_nothing_is_in_flight_and_says_each_poll(scripted, tmp
 def test_drain_timeout_with_fail_fails_the_phase_and_names_the_run(scripted, tmp_path):
     scripted.queue(200, TASK)
     scripted.queue(202)
+    scripted.queue(200, page(paused_with("Paused for a maintenance window [maintenance-window:w1]")))
     scripted.queue(200, {"items": [], "total": 0, "limit": 100, "offset": 0})
     scripted.queue(200, {"items": [EXECUTING], "total": 1, "limit": 100, "offset": 0})
     result = run(task_ids=["t1"], drain=True, drain_timeout=0, report_dir=str(tmp_path))
@@ -151,3 +179,44 @@ def test_without_requests_the_phase_fails_cleanly_before_any_request(scripted, m
                         False)
     result = run(task_ids=["t1"])
     assert result["failed"] and "'requests' is required on the controller" in result["msg"] and scripted.sent == []
+
+
+def test_a_pause_accepted_but_never_applied_fails_that_id_with_what_was_seen(scripted, tmp_path, monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    scripted.queue(200, TASK)
+    scripted.queue(202)
+    scripted.queue(200, page(TASK))            # round 1: the list still shows it active
+    for dummy in range(4):                     # rounds 2-5: one read of the id each
+        scripted.queue(200, TASK)
+    result = run(task_ids=["t1"], report_dir=str(tmp_path))
+    assert result["failed"] and result["failed_ids"] == ["t1"] and result["paused_task_ids"] == []
+    (failure,) = result["failures"]
+    assert "accepted (HTTP 202) but never seen paused with the window marker; seen: not paused" in failure["message"]
+    run_record = json.loads((tmp_path / "w1.json").read_text())["runs"][-1]
+    assert run_record["verify"]["never_confirmed"] == {"t1": "not paused"} and run_record["verify"]["rounds"] == 5
+
+
+def test_a_pause_applied_late_is_read_again_until_it_is_seen(scripted, tmp_path, monkeypatch):
+    waits = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    scripted.queue(200, TASK)
+    scripted.queue(202)
+    scripted.queue(200, page(TASK))
+    scripted.queue(200, paused_with("Paused for a maintenance window [maintenance-window:w1]"))
+    result = run(task_ids=["t1"], report_dir=str(tmp_path))
+    assert not result.get("failed") and result["paused_task_ids"] == ["t1"] and waits == [1]
+    assert [s["method"] for s in scripted.sent] == ["GET", "PUT", "GET", "GET"]
+
+
+def test_a_resume_accepted_but_still_held_fails_that_id(scripted, monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    held = paused_with("DB [maintenance-window:w1]", dict(TASK, executable="t1"))
+    scripted.queue(200, page(held))
+    scripted.queue(200, page())
+    scripted.queue(202)
+    scripted.queue(200, page(held))
+    for dummy in range(4):
+        scripted.queue(200, held)
+    result = run(phase="resume", task_ids=["t1"])
+    assert result["failed"] and result["resumed_task_ids"] == [] and result["failed_ids"] == ["t1"]
+    assert "never seen resumed" in result["failures"][0]["message"] and "run the resume phase again" in result["msg"]

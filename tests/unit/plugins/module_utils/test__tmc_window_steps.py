@@ -32,8 +32,9 @@ class Tenant:
     def __init__(self, monkeypatch, selections, failures=None, unchanged=(), read_back=None, raise_on=None):
         self.selections, self.failures, self.unchanged = list(selections), failures or {}, set(unchanged)
         self.read_back, self.raise_on, self.calls = read_back or {"tasks": [], "plans": []}, raise_on, []
+        self.changed, self.states = set(), {}
         monkeypatch.setattr(S, "select_executables", self.select)
-        monkeypatch.setattr(V, "select_executables", self.select_back)
+        monkeypatch.setattr(V, "_read_states", self.read_states)
         monkeypatch.setattr(C, "set_pause_states", self.set_states)
 
     def select(self, client, **kwargs):
@@ -43,9 +44,10 @@ class Tenant:
             raise answer
         return answer
 
-    def select_back(self, client, **kwargs):
-        self.calls.append(("read back", kwargs))
-        return self.read_back
+    def read_states(self, client, kind, ids, environment_of, listed):
+        self.calls.append(("read back", kind.plural, list(ids)))
+        seen = {e["id"]: e for e in self.read_back[kind.plural]}
+        return {i: seen[i] if i in seen else self.states[kind.plural] for i in ids if i in seen or i in self.changed}
 
     def set_states(self, client, kind, ids, paused, context, check_mode=False):
         self.calls.append(("set", kind.plural, list(ids), paused, context, check_mode))
@@ -53,6 +55,8 @@ class Tenant:
             raise TalendConfigError("no credentials")
         entries = [{"id": i, "paused": paused, "previous_paused": not paused, "changed": i not in self.unchanged,
                     "pause_context": context} for i in ids if i not in self.failures]
+        self.states[kind.plural] = {"paused": paused, "pause_context": context if paused else None}
+        self.changed |= {e["id"] for e in entries if e["changed"]}
         return entries, [dict(self.failures[i], id=i) for i in ids if i in self.failures]
 
 
@@ -76,7 +80,8 @@ def test_resume_scopes_are_distinct_pairs_or_the_whole_account():
 
 def test_slim_keeps_only_what_the_phase_and_report_use():
     assert S.slim([summary("a")]) == [{"id": "a", "name": "name-a", "paused": False, "pause_context": None,
-                                       "pause_user": None, "pause_date": None}]
+                                       "pause_user": None, "pause_date": None, "where": "E / W",
+                                       "environment_id": "e"}]
 
 
 def test_pause_pauses_plans_then_tasks_with_the_marker_and_leaves_held_and_foreign_alone(monkeypatch):
@@ -105,8 +110,7 @@ def test_lost_answers_are_read_back_and_refused_ones_are_not(monkeypatch):
                     unchanged={"t1"}, read_back={"tasks": [summary("t2", True, "r " + MARKER)], "plans": []})
     out = run(selectors=[{"environment": "P"}])
     read = tenant.calls[-1]
-    assert read[0] == "read back" and read[1]["task_ids"] == ["t1", "t2", "t4"] and read[1]["paused"] is True
-    assert read[1]["pause_context_contains"] == MARKER
+    assert read == ("read back", "tasks", ["t1", "t2", "t4"])
     assert out["paused_task_ids"] == ["t2"] and out["failed_ids"] == ["t3", "t4"]
     assert out["counts"]["tasks"]["paused"] == 1 and out["counts"]["tasks"]["failed"] == 2
 
@@ -138,7 +142,8 @@ def test_a_call_that_fails_as_a_whole_fails_every_id(monkeypatch):
     assert {f["message"] for f in out["failures"]} == {"no credentials"}
 
 
-def test_resume_resumes_tasks_then_plans_that_carry_the_marker_at_the_end(monkeypatch):
+def test_resume_on_a_tenant_without_pause_details_in_lists_searches_the_scopes(monkeypatch):
+    monkeypatch.setattr(S, "_search_account", lambda client, window, scopes: None)
     tenant = Tenant(monkeypatch, [{"tasks": [summary("t1", True, MARKER)], "plans": [summary("p1", True, MARKER)]},
                                   {"tasks": [summary("t1", True, MARKER), summary("t2", True, MARKER),
                                              summary("t3", True, "see " + MARKER + " first")], "plans": []}],
@@ -155,6 +160,7 @@ def test_resume_resumes_tasks_then_plans_that_carry_the_marker_at_the_end(monkey
 
 @pytest.mark.parametrize("phase", ["pause", "resume"])
 def test_no_selection_means_no_call(monkeypatch, phase):
+    monkeypatch.setattr(S, "_search_account", lambda client, window, scopes: None)
     tenant = Tenant(monkeypatch, [{"tasks": [], "plans": []}])
     out = run(phase=phase, selectors=[{"environment": "P"}])
     assert [c[0] for c in tenant.calls] == ["select"] and out["changed"] is False and not out.get("failed")

@@ -88,11 +88,13 @@ def test_a_failed_selection_says_nothing():
 
 
 def test_resume_says_nothing_to_resume_or_what_was_resumed():
-    nothing = PhaseOutcome(request("resume"), "t", selection=Selection())
+    nothing = PhaseOutcome(request("resume"), "t", selection=Selection(searched="account"))
     (line,), resumed = T.resume_messages(nothing)
     assert resumed is None and line.startswith("nothing to resume for window w1:")
-    assert "check the window id and that the selectors name the environment or workspace" in line
-    done = PhaseOutcome(request("resume"), "t", selection=Selection([entry("a"), entry("b")], [entry("p")]))
+    assert "nothing in the account is paused with the marker [maintenance-window:w1]" in line
+    assert "check the window id" in line
+    done = PhaseOutcome(request("resume"), "t", selection=Selection([entry("a"), entry("b")], [entry("p")],
+                                                                     searched="account"))
     done.task_change = ChangeOutcome(TASK, ["a", "b"], [{"id": "a", "changed": True}], at="t")
     done.plan_change = ChangeOutcome(PLAN, ["p"], [{"id": "p", "changed": True}], at="t")
     assert T.resume_messages(done) == ([], "Window w1: resumed 1 task(s): A and 1 plan(s): P.")

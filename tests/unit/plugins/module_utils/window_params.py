@@ -30,3 +30,13 @@ def run(check_mode=False, said=None, **args):
     result = run_window_phase(params(**args), check_mode=check_mode, say=(said if said is not None else []).append)
     assert PAT not in json.dumps(result)
     return result
+
+
+def page(*items):
+    """One page of a paged list holding ``items``."""
+    return {"items": list(items), "total": len(items), "limit": 100, "offset": 0}
+
+
+def paused_with(context, task=None):
+    """``TASK`` (or ``task``) as the list shows it after a pause with ``context``."""
+    return dict(task or TASK, taskPauseDetails={"pause": True, "pauseContext": context, "user": "ops"})
