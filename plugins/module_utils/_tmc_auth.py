@@ -195,7 +195,9 @@ class ServiceAccountToken:
 
     Thread-safe: concurrent workers share one token; after a 401 only the first worker
     asks for a new one. With a :class:`TokenCache`, a token stored by another process of the
-    same user for the same account and host is reused until shortly before its expiry.
+    same user for the same account and host is reused until shortly before its expiry, and the
+    cache's lock is held from reading the cache to storing a new token: processes started together
+    fetch one token between them.
 
     :param client_id: service account id (str, printable ASCII without ``:``).
     :param client_secret: service account secret (str); sent only as HTTP Basic auth.
@@ -246,8 +248,14 @@ class ServiceAccountToken:
         with self._lock:
             now = self._clock()
             if self._token is None or now >= self._renew_at:
-                if not self._use_cached(now):
-                    self._fetch(send)
+                # with a cache, other processes of this account wait on its lock from our read to our store
+                lock = self._cache_call(self._cache.lock, self.audience, self.client_id) if self._cache else None
+                try:
+                    if not self._use_cached(now):
+                        self._fetch(send)
+                finally:
+                    if lock is not None:
+                        lock.release()
             return self._token
 
     def invalidate(self, token: str) -> None:

@@ -152,8 +152,10 @@ def test_with_cache_many_evaluations_share_one_token(lookup, scripted, tmp_path)
     assert len(scripted.sent) == 1
     directory = tmp_path / "xdg" / "talend_ops_cloud"
     assert directory.stat().st_mode & 0o777 == 0o700
-    (entry,) = directory.iterdir()
-    assert entry.stat().st_mode & 0o777 == 0o600
+    entry, lock = sorted(directory.iterdir(), key=lambda p: p.suffix)  # the entry and its lock file
+    assert (entry.suffix, lock.suffix, lock.read_text()) == (".json", ".lock", "")
+    assert entry.stat().st_mode & 0o777 == 0o600 and lock.stat().st_mode & 0o777 == 0o600
+    assert CLIENT not in lock.name
     content = entry.read_text()
     assert SECRET not in content and BASIC not in content and CLIENT not in entry.name
 
