@@ -29,6 +29,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import 
     AUTH_HELP,
     OptionAdapter,
     auth_from_options,
+    nonempty_env_fallback,
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import (
     TalendApiError,
@@ -276,8 +277,7 @@ def map_concurrently(client, function, values) -> list:
 
 def tmc_argument_spec() -> dict:
     """``argument_spec`` entries of the connection options (doc fragment ``talend_ops.cloud._tmc``)."""
-    from ansible.module_utils.basic import env_fallback
-
+    env_fallback = nonempty_env_fallback  # AWX injects empty fields as "": they count as not set
     return dict(
         region=dict(type="str", fallback=(env_fallback, ["TALEND_REGION"])),
         api_url=dict(type="str", fallback=(env_fallback, ["TALEND_API_URL"])),

@@ -56,3 +56,15 @@ def test_an_api_failure_fails_the_module_without_the_token(scripted, capsys):
     scripted.queue(401, {"status": 401, "message": "Unauthorized"})
     rc, result, out = run({}, capsys)
     assert rc == 1 and "401" in result["msg"] and PAT not in out
+
+
+def test_empty_env_variables_as_awx_injects_them_count_as_not_set(scripted, capsys, monkeypatch):
+    for name in ("TALEND_VALIDATE_CERTS", "TALEND_CA_PATH", "TALEND_RATE_LIMIT", "TALEND_REGION"):
+        monkeypatch.setenv(name, "")
+    scripted.queue(200, page())
+    scripted.queue(200, page())
+    with patch_module_args({"api_url": "https://api.us.cloud.talend.com", "token": PAT, "retries": 0}):
+        with pytest.raises(SystemExit) as code:
+            talend_window_info.main()
+    result = json.loads(capsys.readouterr().out)
+    assert code.value.code == 0 and result["windows"] == []
