@@ -58,7 +58,7 @@ _value:
       type: list
       elements: str
     lines:
-      description: One line per tenant, sorted by tenant, e.g. C(eu: paused 2 tasks and 0 plans).
+      description: "One line per tenant, sorted by tenant, for example C(eu: paused 2 tasks and 0 plans)."
       type: list
       elements: str
     message:

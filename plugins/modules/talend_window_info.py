@@ -11,7 +11,7 @@ module: talend_window_info
 short_description: List the maintenance windows still open on a Talend Cloud tenant
 version_added: 0.2.0
 description:
-  - Finds every maintenance window that still holds a paused task or plan, from the tenant alone: a window
+  - Finds every maintenance window that still holds a paused task or plan, from the tenant alone. A window
     is open while a paused task or plan carries a C(pauseContext) that ends with its marker
     C([maintenance-window:<id>]). No local file or report is read, so it sees the windows opened from
     any controller, AWX job or colleague.
@@ -52,7 +52,7 @@ seealso:
   - module: talend_ops.cloud.talend_window_phase
 notes:
   - A task or plan whose marker was quoted inside a longer human context, or that someone resumed, does not
-    count: only what is paused with the marker as the last text of its context is held by a window.
+    count; only what is paused with the marker as the last text of its context is held by a window.
   - RV(windows[].overdue) compares the planned end with the clock of the machine that runs the module.
 """
 
