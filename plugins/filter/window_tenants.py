@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 name: window_tenants
 author:
   - talend_ops.cloud maintainers (@talend-ops)
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: What a maintenance window did on each tenant, and whether the play rolls back or fails
 description:
   - Used by the playbook C(talend_ops.cloud.maintenance) when it runs a window on the hosts of the inventory

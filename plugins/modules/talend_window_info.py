@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: talend_window_info
 short_description: List the maintenance windows still open on a Talend Cloud tenant
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Finds every maintenance window that still holds a paused task or plan, from the tenant alone. A window
     is open while a paused task or plan carries a C(pauseContext) that ends with its marker
