@@ -111,8 +111,10 @@ def workflow_success_path(workflow):
     return path
 
 
-LOCALHOST_INVENTORY = {"all": {"hosts": ["localhost"]},
-                      "_meta": {"hostvars": {"localhost": {"ansible_connection": "local", "remote_tower_id": 1}}}}
+LOCALHOST_INVENTORY = {
+    "all": {"hosts": ["localhost"]},
+    "_meta": {"hostvars": {"localhost": {"ansible_connection": "local", "remote_tower_id": 1}}},
+}
 
 
 def inventory_script_data(groups, hosts):

@@ -85,8 +85,8 @@ def test_two_tenants_pause_then_resume_in_parallel_with_a_report_each(tenants_re
         assert "pause" in json.dumps(runs) and "resume" in json.dumps(runs)
 
 
-def test_continue_leaves_the_other_tenant_paused_and_fails_naming_the_refusing_one(tenants_ready, ansible_env,
-                                                                                     tmp_path):
+def test_continue_leaves_the_other_tenant_paused_and_fails_naming_the_refusing_one(
+        tenants_ready, ansible_env, tmp_path):
     eu, us = tenants_ready
     tenants = inventory(tmp_path, eu, us, us_token=VIEWER_PAT)
     before = {"eu": snapshot(eu), "us": snapshot(us)}
