@@ -15,6 +15,7 @@ Also the one option adapter through which modules (``module.params``) and plugin
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from urllib.parse import urlsplit
@@ -43,6 +44,33 @@ AUTH_HELP = (
 )
 
 
+def env_value(name: str):
+    """The value of the environment variable ``name``, or None when it is unset or empty.
+
+    AWX injects every field of a credential type, the ones left empty as ``""``: an empty ``TALEND_*``
+    variable counts as not set (for a boolean, ``""`` must not read as false: that would turn TLS
+    verification off; for a path, not as the current directory).
+
+    :param name: e.g. ``TALEND_VALIDATE_CERTS``.
+    """
+    return os.environ.get(name) or None
+
+
+def nonempty_env_fallback(*names):
+    """``fallback`` of a module option: the first of the environment variables ``names`` that is set and
+    not empty (see :func:`env_value`).
+
+    :raises AnsibleFallbackNotFound: none is.
+    """
+    from ansible.module_utils.basic import AnsibleFallbackNotFound
+
+    for name in names:
+        value = env_value(name)
+        if value is not None:
+            return value
+    raise AnsibleFallbackNotFound
+
+
 class OptionAdapter:
     """Read-only view of connection options, the same for modules and plugins.
 
@@ -62,8 +90,19 @@ class OptionAdapter:
 
     @classmethod
     def from_plugin(cls, plugin) -> "OptionAdapter":
-        """Adapter over an ``AnsiblePlugin`` whose ``set_options()`` was called (uses ``get_option``)."""
-        return cls(plugin.get_option)
+        """Adapter over an ``AnsiblePlugin`` whose ``set_options()`` was called (uses ``get_option``).
+
+        A value taken from an empty environment variable reads as None (see :func:`env_value`): ansible's
+        configuration would read ``""`` as ``false`` for a boolean and as the current directory for a path.
+        The origin is the one ``set_options()`` recorded (ansible-core 2.19 and later).
+        """
+        def getter(name):
+            value, origin = plugin.get_option_and_origin(name)
+            if isinstance(origin, str) and origin.startswith("env:") and env_value(origin[4:].strip()) is None:
+                return None
+            return value
+
+        return cls(getter)
 
     @classmethod
     def wrap(cls, options) -> "OptionAdapter":
@@ -195,7 +234,9 @@ class ServiceAccountToken:
 
     Thread-safe: concurrent workers share one token; after a 401 only the first worker
     asks for a new one. With a :class:`TokenCache`, a token stored by another process of the
-    same user for the same account and host is reused until shortly before its expiry.
+    same user for the same account and host is reused until shortly before its expiry, and the
+    cache's lock is held from reading the cache to storing a new token: processes started together
+    fetch one token between them.
 
     :param client_id: service account id (str, printable ASCII without ``:``).
     :param client_secret: service account secret (str); sent only as HTTP Basic auth.
@@ -246,8 +287,14 @@ class ServiceAccountToken:
         with self._lock:
             now = self._clock()
             if self._token is None or now >= self._renew_at:
-                if not self._use_cached(now):
-                    self._fetch(send)
+                # with a cache, other processes of this account wait on its lock from our read to our store
+                lock = self._cache_call(self._cache.lock, self.audience, self.client_id) if self._cache else None
+                try:
+                    if not self._use_cached(now):
+                        self._fetch(send)
+                finally:
+                    if lock is not None:
+                        lock.release()
             return self._token
 
     def invalidate(self, token: str) -> None:

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from concurrent.futures import ThreadPoolExecutor
 import re
 import threading
@@ -30,6 +29,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import 
     AUTH_HELP,
     OptionAdapter,
     auth_from_options,
+    nonempty_env_fallback,
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import (
     TalendApiError,
@@ -42,7 +42,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit im
     RateLimiter,
     backoff_delay,
 )
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratewindow import SharedRequestWindow
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratewindow import SharedRequestWindow, is_loopback_host
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_token_cache import default_cache_dir
 
 API_VERSION = "2021-03"
@@ -66,7 +66,7 @@ def base_url_for(region: str | None = None, api_url: str | None = None) -> str:
             raise TalendConfigError("api_url must be an https:// URL such as https://api.eu.cloud.talend.com, got %r" % api_url)
         if parts.username or parts.password or parts.query or parts.fragment:
             raise TalendConfigError("api_url must not carry credentials, a query or a fragment; pass tokens with 'token'.")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
             raise TalendConfigError(
                 "api_url %r uses http:// on a non-loopback host; use https:// (http:// is allowed only for "
                 "127.0.0.1, localhost or ::1, e.g. the local emulator)." % api_url
@@ -79,15 +79,6 @@ def base_url_for(region: str | None = None, api_url: str | None = None) -> str:
             "two-letter data centre code), or set api_url." % region
         )
     return "https://api.%s.cloud.talend.com" % region
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class TalendClient:
@@ -286,8 +277,7 @@ def map_concurrently(client, function, values) -> list:
 
 def tmc_argument_spec() -> dict:
     """``argument_spec`` entries of the connection options (doc fragment ``talend_ops.cloud._tmc``)."""
-    from ansible.module_utils.basic import env_fallback
-
+    env_fallback = nonempty_env_fallback  # AWX injects empty fields as "": they count as not set
     return dict(
         region=dict(type="str", fallback=(env_fallback, ["TALEND_REGION"])),
         api_url=dict(type="str", fallback=(env_fallback, ["TALEND_API_URL"])),

@@ -13,6 +13,10 @@ fork of a play) on one controller spends the same budget. :class:`RequestWindow`
 starts in 0.1 s ticks over a sliding window; :class:`SharedRequestWindow` keeps those counts in a
 small file (``tick count`` lines, no secret) under an exclusive ``flock``, so that a module run
 knows what the runs before it or beside it sent.
+
+One file per API host, named after :func:`api_host_key`: the scheme-less, normalised ``host:port``, so
+that tenants reached through one API host from this controller spend one budget, and spellings of one
+host (case, trailing ``/``, default port, ``localhost`` or ``127.0.0.1``) never split it.
 """
 
 from __future__ import annotations
@@ -20,13 +24,19 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import ipaddress
 import math
 import os
 import stat
 import threading
 import time
+from urllib.parse import urlsplit
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import ensure_private_directory
+
+DEFAULT_PORTS = {"https": 443, "http": 80}
+LOOPBACK = "loopback"
+"""The one name of every loopback host (``localhost``, ``127.0.0.0/8``, ``::1``) in a window key."""
 
 TICK_SECONDS = 0.1
 """Granularity of the counts: a start is recorded at the end of its tick, so it leaves the
@@ -90,10 +100,46 @@ def _admit(ticks: dict, now: float, limit: int, window: float) -> float:
     return window  # not reached: the ticks hold more than excess
 
 
+def api_host_key(base_url: str) -> str:
+    """The API host whose request budget ``base_url`` spends, as ``host:port`` (no scheme, no path).
+
+    The vendor counts requests per source IP at each API host, so the key is the host as the client
+    reaches it: lower case, the port written out (443 for ``https``, 80 for ``http`` when none is
+    given), path and trailing ``/`` dropped. Every loopback name (``localhost``, ``127.0.0.0/8``,
+    ``::1``) is :data:`LOOPBACK`: they reach one machine, whose server on that port sees one source
+    address (``http://127.0.0.1:8787`` and ``http://localhost:8787/`` are one emulator). Other names are
+    not resolved: a public API host answers from changing addresses (CDN, load balancers) while its
+    count follows the host, and a DNS lookup here would cost a request's time for nothing.
+
+    :param base_url: API base URL (str), e.g. ``https://api.eu.cloud.talend.com``.
+    :returns: e.g. ``api.eu.cloud.talend.com:443``, ``loopback:8787``.
+    :raises ValueError: the URL has no host or a port that is not a number.
+    """
+    parts = urlsplit(base_url.strip())
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise ValueError("API URL %r has no host" % (base_url,))
+    port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 443)
+    return "%s:%d" % (LOOPBACK if is_loopback_host(host) else host, port)
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` (any case) and loopback addresses (``127.0.0.0/8``, ``::1``); no DNS lookup.
+
+    :param host: a URL's host name or address, without brackets (str).
+    """
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class SharedRequestWindow(RequestWindow):
     """A :class:`RequestWindow` whose counts live in a file shared by every process of this user.
 
-    The file is ``<directory>/ratelimit-<sha256(base_url)[:16]>.window``, mode 0600, in a
+    The file is ``<directory>/ratelimit-<sha256(api_host_key(base_url))[:16]>.window``, mode 0600, in a
     directory of the current user that is not readable by others (created 0700). Each
     :meth:`take` holds an exclusive ``flock`` on the file while it reads, updates and writes
     the counts (about 0.1 ms; at most ``window / 0.1`` short lines).
@@ -101,9 +147,10 @@ class SharedRequestWindow(RequestWindow):
     :param limit: starts allowed per window (int >= 1).
     :param window: window length in seconds.
     :param directory: directory for the file (str).
-    :param base_url: API base URL the counts belong to (one budget per API host).
+    :param base_url: API base URL the counts belong to (one budget per :func:`api_host_key`).
     :param clock: wall clock in epoch seconds.
     :raises OSError: the directory or the file cannot be used (not ours, a symlink, not writable).
+    :raises ValueError: ``base_url`` has no host.
     """
 
     shared = True
@@ -111,7 +158,8 @@ class SharedRequestWindow(RequestWindow):
     def __init__(self, limit: int, window: float, directory: str, base_url: str, clock=time.time) -> None:
         super().__init__(limit, window, clock)
         ensure_private_directory(directory)
-        name = "ratelimit-%s.window" % hashlib.sha256(base_url.encode("utf-8")).hexdigest()[:16]
+        self.key = api_host_key(base_url)
+        name = "ratelimit-%s.window" % hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:16]
         self.path = os.path.join(directory, name)
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
         self._lock = threading.Lock()

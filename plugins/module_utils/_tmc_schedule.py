@@ -18,6 +18,8 @@ EVENTS_SEARCH_PATH = "/orchestration/executables/events/search"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 ONE_MS = timedelta(milliseconds=1)
 ISO_EXAMPLE = "2026-11-29T01:00:00+00:00 or 2026-11-29T02:00:00+01:00"
+MAX_SEARCH_MS = 31 * 24 * 3600 * 1000
+"""Longest range one events search may cover (the vendor spec gives none; the emulator assumes 31 days)."""
 
 
 def parse_instant(value, option: str) -> int:
@@ -71,12 +73,35 @@ def parse_window(scheduled_from, scheduled_to):
     return from_ms, to_ms
 
 
-def scheduled_ids(client, environment_id: str, window, workspace_ids=None, tags=None) -> dict:
-    """Ids of the tasks and plans with a scheduled run inside ``window``, read over every page.
+def iter_events(client, environment_id: str, from_ms: int, to_ms: int, workspace_ids=None, tags=None):
+    """Yield every scheduled run ``{id, sourceTriggerName, date, type: TASK|PLAN}`` of an environment in
+    ``[from_ms, to_ms]`` (epoch milliseconds), every page, in searches of at most :data:`MAX_SEARCH_MS` each.
 
     Calls ``POST /orchestration/executables/events/search`` (``getScheduledExecutions``) with
-    ``{environmentId, from, to, workspaceIds, tags, limit, offset}``; the answer holds one
-    event ``{id, sourceTriggerName, date, type: TASK|PLAN}`` per scheduled run.
+    ``{environmentId, from, to, workspaceIds, tags, limit, offset}``.
+
+    :param environment_id: environment id (the API requires one).
+    :param workspace_ids: restrict to these workspace ids (list of str), or None for all.
+    :param tags: only executables carrying all these tags (plans carry none), or None.
+    :raises TalendApiError: the API failed.
+    """
+    start = from_ms
+    while True:
+        end = min(to_ms, start + MAX_SEARCH_MS - 1)
+        body = {"environmentId": environment_id, "from": start, "to": end}
+        if workspace_ids:
+            body["workspaceIds"] = list(workspace_ids)
+        if tags:
+            body["tags"] = list(tags)
+        yield from client.iter_pages("POST", EVENTS_SEARCH_PATH, body=body)
+        if end >= to_ms:
+            return
+        start = end + 1
+
+
+def scheduled_ids(client, environment_id: str, window, workspace_ids=None, tags=None) -> dict:
+    """Ids of the tasks and plans with a scheduled run inside ``window``, read over every page (:func:`iter_events`:
+    a window longer than one search may cover is read in several searches).
 
     :param environment_id: environment id (the API requires one).
     :param window: ``(from_ms, to_ms)`` from :func:`parse_window`.
@@ -85,13 +110,8 @@ def scheduled_ids(client, environment_id: str, window, workspace_ids=None, tags=
     :returns: ``{"TASK": set of ids, "PLAN": set of ids}``.
     :raises TalendApiError: the API failed.
     """
-    body = {"environmentId": environment_id, "from": window[0], "to": window[1]}
-    if workspace_ids:
-        body["workspaceIds"] = list(workspace_ids)
-    if tags:
-        body["tags"] = list(tags)
     found = {"TASK": set(), "PLAN": set()}
-    for event in client.iter_pages("POST", EVENTS_SEARCH_PATH, body=body):
+    for event in iter_events(client, environment_id, window[0], window[1], workspace_ids, tags):
         kind = str(event.get("type") or "").upper()
         if kind in found and event.get("id"):
             found[kind].add(event["id"])

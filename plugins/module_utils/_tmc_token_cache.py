@@ -18,10 +18,15 @@ of the name nor of the content. The content is
 ``{"format": 1, "audience": <base URL>, "access_token": str, "issued_at": float, "expires_at": float}``
 (epoch seconds). A file that is not owned by the current user, is readable by others,
 or cannot be parsed is ignored (and removed when it is ours).
+
+Beside each entry, ``<key>.lock`` (empty, mode 0600): a process holds an exclusive ``flock`` on it
+from reading the entry to storing the token it fetched (:meth:`TokenCache.lock`), so that processes
+started together with one account fetch one token, not one each.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -57,6 +62,31 @@ class TokenCacheError(Exception):
     """The cache directory or a file cannot be used safely (the caller goes on without the cache)."""
 
 
+class CacheLock:
+    """An exclusive ``flock`` held on an entry's lock file until :meth:`release` (also a context manager).
+
+    :param fd: open file descriptor of the lock file, already locked.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def release(self) -> None:
+        """Unlock and close (idempotent); closing alone would unlock as well."""
+        if self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+    def __enter__(self) -> "CacheLock":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
+
+
 class TokenCache:
     """Per-user on-disk store of service account tokens.
 
@@ -75,6 +105,34 @@ class TokenCache:
     def path_for(self, base_url: str, client_id: str) -> str:
         """File path of the entry of ``(base_url, client_id)``."""
         return os.path.join(self.directory, cache_key(base_url, client_id) + ".json")
+
+    def lock(self, base_url: str, client_id: str) -> CacheLock:
+        """Wait for and take the exclusive lock of the entry of ``(base_url, client_id)``.
+
+        Hold it from :meth:`load` to :meth:`store`: the others wait, then find the stored token.
+        It waits as long as the holder's token request lasts (its timeout and retries at most);
+        a holder that dies releases it with its file descriptors.
+
+        :returns: :class:`CacheLock` to release.
+        :raises TokenCacheError: the directory or the lock file is not private to the current user.
+        """
+        self._ensure_directory()
+        path = self.path_for(base_url, client_id)[: -len(".json")] + ".lock"
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except OSError as exc:
+            raise TokenCacheError("cannot open token cache lock %s: %s" % (path, exc.strerror)) from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            os.close(fd)
+            raise TokenCacheError("token cache lock %s is not a private file of the current user (mode 0600 "
+                                  "expected); remove it" % path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            os.close(fd)
+            raise TokenCacheError("cannot lock token cache lock %s: %s" % (path, exc.strerror)) from None
+        return CacheLock(fd)
 
     def load(self, base_url: str, client_id: str) -> dict | None:
         """The cached entry ``{"access_token", "issued_at", "expires_at"}``, or None when there is none.

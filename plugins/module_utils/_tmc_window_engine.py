@@ -28,14 +28,18 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors impor
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import check_writable_directory, write_atomically
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit import DEFAULT_RATE_LIMIT
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_instant
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome, change_states
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drain import Drain
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drift import find_drift, held_by_record
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import NOTHING_SENT, check_request
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_leaks import find_leaks
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan import make_plan
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_client import PlanClient, WriteRefused
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_html import render_plan_html
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_markdown import render_plan_markdown
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_rearm import check_schedules
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import (
     WindowReport,
     build_run,
@@ -52,6 +56,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_selec
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text import (
     failure_message,
+    finding_messages,
     pause_messages,
     plan_messages,
     report_message,
@@ -71,6 +76,8 @@ class PhaseOutcome:
     :param selection: the ``Selection``, None until selected. :param tasks: ``Sorted`` tasks (pause);
         ``plans`` the same. :param task_change: ``ChangeOutcome`` of the tasks; ``plan_change`` of the plans.
     :param verify: ``Verification`` of the writes. :param drain: ``DrainOutcome`` or None.
+    :param leaks: ``Leaks`` (end of the drain, resume) or None. :param drift: ``Drift`` (resume) or None.
+    :param schedules: ``ScheduleCheck`` (skipped runs and re-arm, after the resume) or None.
     :param error: ``"<step>: <message>"`` of a step that stopped the phase, or None.
     """
 
@@ -84,6 +91,9 @@ class PhaseOutcome:
     plan_change: ChangeOutcome = field(default_factory=lambda: ChangeOutcome(PLAN))
     verify: Verification = field(default_factory=Verification)
     drain: object = None
+    leaks: object = None
+    drift: object = None
+    schedules: object = None
     error: str | None = None
 
     def _changed(self, change) -> list:
@@ -144,6 +154,11 @@ class PhaseOutcome:
         if selection is not None and not self.request.pausing:
             steps["search"] = {"searched": selection.searched, "outside_scope": selection.outside_scope,
                                "other_windows": selection.other_windows}
+        for step in (self.leaks, self.drift):
+            if step is not None:
+                steps[type(step).__name__.lower()] = step.record()
+        if self.schedules is not None:
+            steps.update(self.schedules.records())
         return build_run(self.request.phase, window.marker, tasks, plans, self.started,
                          reason=self.request.reason if self.request.pausing else None,
                          error=self.error or (("Read back the writes: %s" % verify.error) if verify.error else None)
@@ -172,19 +187,36 @@ def _pause(client, outcome, report, say):
     if request.drain.enabled and not outcome.failed_ids():
         names = outcome.selection.names()
         outcome.drain = Drain(client, window, outcome.held_task_ids(), names, request.drain, say).run(outcome.check_mode)
+        outcome.leaks = find_leaks(client, _held_since(outcome))
         report.record(outcome.record())
+
+
+def _held_since(outcome) -> list:
+    """``[{id, name, environment_id, paused_at}]`` of the tasks the window holds after the pause phase (held
+    before: their ``pauseDate``; paused by this run: when its pause calls ended)."""
+    held, paused_now = set(outcome.held_task_ids()), set(outcome.newly_paused())
+    return [dict(e, paused_at=outcome.task_change.at if e["id"] in paused_now else e.get("pause_date"))
+            for e in outcome.selection.tasks if e["id"] in held]
 
 
 def _resume(client, outcome, report, say):
     del say  # the resume phase has nothing to tell while it runs yet
     window = outcome.request.window
-    outcome.selection = select_for_resume(client, outcome.request)
+    earlier = report.earlier_runs()
+    outcome.selection = select_for_resume(client, outcome.request, expected=held_by_record(earlier))
+    outcome.drift = find_drift(earlier, outcome.selection)
+    outcome.leaks = find_leaks(client, [dict(e, paused_at=e.get("pause_date")) for e in outcome.selection.tasks])
     context = window.resume_context()
     outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.selection.tasks], False, context,
                                         outcome.check_mode)
     outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.selection.plans], False, context,
                                         outcome.check_mode)
     _verify(client, outcome, pausing=False)
+    if not outcome.check_mode:
+        resumed = set(outcome.resumed_task_ids()) | set(outcome.resumed_plan_ids())
+        entries = [dict(e, paused_at=e.get("pause_date")) for e in outcome.selection.tasks + outcome.selection.plans
+                   if e["id"] in resumed]
+        outcome.schedules = check_schedules(client, entries, parse_instant(outcome.verify.api_now or utc_now(), "now"))
     report.record(outcome.record())
 
 
@@ -214,7 +246,7 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
     :param say: ``say(line)`` tells the operator a line as it happens (drain polls).
     :param warn: ``warn(text)`` for non-fatal problems, or None.
     :returns: the action result (dict): ``changed``, ``messages``, ``selection_messages``, ``phase_message``,
-        ``report_message``, ``error``, ``outcome``, ``started``, ``counts``, ``failures``, ``summary``,
+        ``report_message``, ``finding_messages`` (one line per class of finding of the checks), ``error``, ``outcome``, ``started``, ``counts``, ``failures``, ``summary``,
         ``paused_task_ids``, ``paused_plan_ids``, ``resumed_task_ids``, ``resumed_plan_ids``, ``failed_ids``,
         ``drain``, ``stats`` (``set_stats`` data), ``json_path``/``markdown_path`` when written; ``failed`` and
         ``msg`` (what went wrong and what to run next) when the phase failed.
@@ -276,7 +308,7 @@ def _plan(client, request, params, check_mode) -> dict:
     elif check_mode:
         where = "Window %s: check mode: the plan files are not written." % window.id
     stats = plan.stats()
-    result = dict(changed=False, messages=lines + ([where] if where else []), plan_messages=lines,
+    result = dict(changed=False, messages=lines + ([where] if where else []), plan_messages=lines, finding_messages=[],
                   selection_messages=[], phase_message="", report_message=where, error=plan.error,
                   outcome="failed" if plan.error else "succeeded", plan=stats, requests_sent=plan.requests,
                   paused_task_ids=[], paused_plan_ids=[], resumed_task_ids=[], resumed_plan_ids=[], failed_ids=[],
@@ -293,11 +325,13 @@ def _result(outcome, report, report_error) -> dict:
     failures = run_failures(run)
     attempted = sum(run["counts"][k]["attempted"] for k in ("tasks", "plans"))
     notes, done = (pause_messages if request.pausing else resume_messages)(outcome)
+    findings = finding_messages(outcome)
     written = report.document is not None and report.written
     where = report_message(window.id, report) if written else ""
     summary = report.document["summary"] if report.document else {"status": "empty", "all_back": False}
     result = dict(
-        changed=outcome.changed_anything(), messages=notes + [m for m in (done, where) if m], selection_messages=notes,
+        changed=outcome.changed_anything(), messages=notes + findings + [m for m in (done, where) if m],
+        selection_messages=notes, finding_messages=findings,
         phase_message=done or "", report_message=where, error=run["error"], outcome=run["outcome"],
         started=outcome.started, counts=run["counts"], failures=failures,
         summary={"status": summary["status"], "all_back": summary["all_back"]},

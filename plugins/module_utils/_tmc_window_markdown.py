@@ -62,4 +62,37 @@ def render_markdown(document, problems) -> str:
         for kind in ("tasks", "plans"):
             if out[kind]:
                 lines += ["%s:" % kind.capitalize(), ""] + _md_list(out[kind]) + [""]
+    lines += _check_sections(last)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _section(title, items, show) -> list:
+    if not items:
+        return []
+    out = ["", "## %s" % title, ""] + ["- %s" % show(i) for i in items[:MARKDOWN_LIST_LIMIT]]
+    if len(items) > MARKDOWN_LIST_LIMIT:
+        out.append("- ... and %d more (see the JSON report)" % (len(items) - MARKDOWN_LIST_LIMIT))
+    return out
+
+
+def _check_sections(run) -> list:
+    """A section per check of the last run that found something: verify, leaks, drift, skipped runs, re-arm."""
+    verify, leaks, drift = run.get("verify") or {}, run.get("leaks") or {}, run.get("drift") or {}
+    skipped, rearm = run.get("skipped_runs") or {}, run.get("rearm") or {}
+    lines = []
+    lines += _section("Writes accepted but never seen done (verify)", sorted((verify.get("never_confirmed") or {}).items()),
+                      lambda kv: "`%s`: seen %s" % kv)
+    lines += _section("Runs of held tasks that started after their pause (leaks)", leaks.get("executions") or [],
+                      lambda e: "%s: execution `%s`, %s, started %s (%s)" % (e["name"], e["execution_id"], e["type"],
+                                                                            e["start"], e["status"]))
+    for key, title in (("resumed_by_others", "Drift: resumed by someone else during the window"),
+                       ("repaused", "Drift: paused again with another context"),
+                       ("gone", "Drift: deleted or no longer visible"), ("moved", "Drift: moved during the window"),
+                       ("created", "Drift: created in the paused scope during the window")):
+        lines += _section(title, drift.get(key) or [], lambda e: "%s `%s` %s" % (e["kind"], e["id"], e["name"] or ""))
+    lines += _section("Scheduled runs the window skipped", skipped.get("runs") or [],
+                      lambda r: "%s `%s` %s at %s" % (r["type"].lower(), r["id"], r["name"] or "", r["date"]))
+    lines += _section("Resumed, but will not run again on their own (re-arm)", rearm.get("not_rearmed") or [],
+                      lambda e: "`%s` %s: trigger %s, last skipped %s" % (e["id"], e["name"] or "", e["trigger"],
+                                                                         e["last_skipped"]))
+    return lines

@@ -70,7 +70,7 @@ class Plan:
     :param durations: ``{task id: {"seconds", "runs"}}`` read. :param drain: the drain suggestion (dict, see
         :meth:`drain_advice`). :param cost: requests and seconds of the pause and resume phases (dict).
     :param preflight: what was checked before the window (dict). :param requests: ``{operation: count}`` the
-        plan sent. :param searches: events searches made. :param environments: environment names read.
+        plan sent. :param environments: names of the environments read.
     :param error: ``"<step>: <message>"`` of a step that stopped the plan, or None.
     """
 
@@ -88,7 +88,6 @@ class Plan:
     cost: dict = field(default_factory=dict)
     preflight: dict = field(default_factory=dict)
     requests: dict = field(default_factory=dict)
-    searches: int = 0
     environments: list = field(default_factory=list)
     error: str | None = None
 
@@ -209,8 +208,7 @@ def make_plan(client, request, now_ms, rate_limit) -> Plan:
     others = {e["id"]: k for k, s in (("TASK", plan.tasks), ("PLAN", plan.plans)) for e in s.foreign}
     drained = [e["id"] for e in plan.tasks.to_pause + plan.tasks.held]
     try:
-        inside, plan.searches = scheduled_runs(client, environment_ids, request.start_ms, request.end_ms,
-                                               dict(others, **ours))
+        inside = scheduled_runs(client, environment_ids, request.start_ms, request.end_ms, dict(others, **ours))
         plan.skipped = _named([r for r in inside if r["id"] in ours], names)
         plan.skipped_elsewhere = _named([r for r in inside if r["id"] not in ours], names)
         plan.durations = typical_durations(client, environment_ids, drained) if drained else {}
@@ -235,9 +233,8 @@ def _running(client, plan, environment_ids, drained, names) -> list:
     usual = [plan.durations[t]["seconds"] * 1000 for t in to_pause if t in plan.durations]
     lookback = min(LOOKBACK_MAX_MS, max(usual or [0]))
     if to_pause and lookback and plan.start_ms > plan.now_ms:
-        before, searches = scheduled_runs(client, environment_ids, max(plan.now_ms, plan.start_ms - lookback),
-                                          plan.start_ms - 1, to_pause)
-        plan.searches += searches
+        before = scheduled_runs(client, environment_ids, max(plan.now_ms, plan.start_ms - lookback),
+                                plan.start_ms - 1, to_pause)
         out += [_expected(plan, r["id"], names, r["at_ms"], None, "scheduled") for r in before]
     out = [r for r in out if r["status"] != "scheduled" or r["expected_end_ms"] is None
            or r["expected_end_ms"] > plan.start_ms]

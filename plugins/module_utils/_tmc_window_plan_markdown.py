@@ -168,6 +168,6 @@ def render_plan_markdown(plan) -> str:
     out += ["- " + line for line in cost_lines(plan)] + ["", "## Preflight", ""]
     out += ["- " + line for line in preflight_lines(plan)] + ["", "## Requests the plan sent", ""]
     out += _table(("operation", "count"), sorted(plan.requests.items()))
-    out += ["Events searches: %d (at most 31 days each, per environment: %s)." % (
-        plan.searches, ", ".join("%s" % e for e in plan.environments)), ""]
+    out += ["Scheduled runs are searched per environment (%s), at most 31 days a search." % (
+        ", ".join("%s" % e for e in plan.environments)), ""]
     return "\n".join(out)

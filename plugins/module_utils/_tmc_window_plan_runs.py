@@ -8,8 +8,8 @@
 
 """The runs a plan forecasts, read per environment and paged, never one request per task.
 
-* scheduled runs in a time range: ``POST /orchestration/executables/events/search`` (``getScheduledExecutions``),
-  in searches of at most :data:`SEARCH_SPAN_MS` (31 days, the longest range one search may cover), every page;
+* scheduled runs in a time range: ``POST /orchestration/executables/events/search`` (``getScheduledExecutions``)
+  through ``_tmc_schedule.iter_events`` (searches of at most 31 days, every page);
 * typical durations: the successful runs of an environment, ``GET /processing/executables/tasks/executions``
   (``listAvailableTasksExecutions``, ``status=execution_successful``, ``lastDays`` :data:`HISTORY_DAYS`), newest
   first, at most :data:`HISTORY_MAX_PAGES` pages per environment, the median of each task's last
@@ -27,11 +27,9 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executions i
     iso_utc,
     list_executions,
 )
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import EVENTS_SEARCH_PATH
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import iter_events
 
 DAY_MS = 86_400_000
-SEARCH_SPAN_MS = 31 * DAY_MS
-"""The longest range one events search covers (the emulator refuses more; the vendor spec states no limit)."""
 HISTORY_DAYS = 60
 """Days of run history read for durations (the API's longest ``lastDays``)."""
 HISTORY_MAX_PAGES = 10
@@ -56,36 +54,21 @@ def iso(ms) -> str:
     return datetime.fromtimestamp(ms // 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def search_spans(from_ms, to_ms) -> list:
-    """``[(from, to)]`` covering ``[from_ms, to_ms]`` with no gap or overlap, each at most :data:`SEARCH_SPAN_MS`."""
-    spans, cursor = [], from_ms
-    while cursor <= to_ms:
-        last = min(cursor + SEARCH_SPAN_MS, to_ms)
-        spans.append((cursor, last))
-        cursor = last + 1
-    return spans
-
-
-def scheduled_runs(client, environment_ids, from_ms, to_ms, wanted) -> tuple:
+def scheduled_runs(client, environment_ids, from_ms, to_ms, wanted) -> list:
     """Scheduled runs of the ``wanted`` tasks and plans in ``[from_ms, to_ms]``, every environment, every page.
 
     :param environment_ids: environment ids (list of str). :param wanted: ``{id: kind}`` of the ids to keep.
-    :returns: ``(runs, searches)``: ``runs`` sorted by time, each ``{kind: TASK|PLAN, id, at_ms, trigger}``;
-        ``searches`` the number of searches made (one per environment and span of :func:`search_spans`).
+    :returns: runs sorted by time, each ``{kind: TASK|PLAN, id, at_ms, trigger}``.
     :raises TalendApiError: a search failed.
     """
-    runs, searches = [], 0
+    runs = []
     for environment_id in environment_ids:
-        for span_from, span_to in search_spans(from_ms, to_ms):
-            searches += 1
-            body = {"environmentId": environment_id, "from": span_from, "to": span_to}
-            for event in client.iter_pages("POST", EVENTS_SEARCH_PATH, body=body):
-                kind, executable, at = str(event.get("type") or "").upper(), event.get("id"), epoch_ms(event.get("date"))
-                if wanted.get(executable) == kind and at is not None:
-                    runs.append({"kind": kind, "id": executable, "at_ms": at,
-                                 "trigger": event.get("sourceTriggerName") or ""})
+        for event in iter_events(client, environment_id, from_ms, to_ms):
+            kind, executable, at = str(event.get("type") or "").upper(), event.get("id"), epoch_ms(event.get("date"))
+            if wanted.get(executable) == kind and at is not None:
+                runs.append({"kind": kind, "id": executable, "at_ms": at, "trigger": event.get("sourceTriggerName") or ""})
     runs.sort(key=lambda r: (r["at_ms"], r["kind"], r["id"]))
-    return runs, searches
+    return runs
 
 
 def typical_durations(client, environment_ids, task_ids) -> dict:

@@ -245,12 +245,16 @@ class WindowReport:
         """True when the report files are written (a directory, and not check mode)."""
         return bool(self.json_path) and not self.check_mode
 
+    def earlier_runs(self) -> list:
+        """The runs of this window already in the report on this machine (a set-aside unreadable file: none)."""
+        return list(self._earlier_runs()) if self.json_path else []
+
     def _earlier_runs(self) -> list:
         if self._earlier is None:
             self._earlier = []
-            if self.written:
+            if self.json_path:
                 document, problem = load_report(self.json_path, self.window_id)
-                if problem:
+                if problem and self.written:
                     aside = "%s.unreadable-%s" % (self.json_path, utc_now().replace(":", ""))
                     os.replace(self.json_path, aside)
                     self.warnings.append("%s; it was kept as %s and a new report started." % (problem, aside))

@@ -93,7 +93,9 @@ class Selection:
         selectors' scopes and the explicit ids: the task list carries no pause details).
     :param other_windows: resume phase: ``{window id: count}`` of what other windows hold in the selectors' scopes.
     :param outside_scope: resume phase: ids held by this window found outside the selectors' scopes.
-    :param scope_ids: resume phase: ids of every task and plan seen in the selectors' scopes (for drift).
+    :param seen: resume phase: ``{id: summary}`` now of the ids the window's pause record holds (for drift).
+    :param scope_entries: resume phase: ``{id: (kind, name, where)}`` of every task and plan in the scopes of the
+        selectors that name only an environment or workspace (for drift: what was created there).
     """
 
     tasks: list = field(default_factory=list)
@@ -102,7 +104,8 @@ class Selection:
     searched: str = "selectors"
     other_windows: dict = field(default_factory=dict)
     outside_scope: list = field(default_factory=list)
-    scope_ids: set = field(default_factory=set)
+    seen: dict = field(default_factory=dict)
+    scope_entries: dict = field(default_factory=dict)
 
     def names(self) -> dict:
         """``{id: name}`` of every task and plan selected."""
@@ -159,12 +162,13 @@ def _in_scopes(summary, scopes) -> bool:
                for e, w in scopes)
 
 
-def _search_account(client, window, scopes):
+def _search_account(client, window, scopes, pure_scopes=(), expected=()):
     """One paged read of every task (``GET /orchestration/executables/tasks``, no filter) and plan: what ends
-    with this window's marker, what other windows hold in ``scopes``; None when the task list carries no pause
-    details (then the caller searches the scopes and reads each task)."""
+    with this window's marker, what other windows hold in ``scopes``, the state of the ``expected`` ids and what
+    lies in ``pure_scopes``; None when the task list carries no pause details (then the caller searches the
+    scopes and reads each task)."""
     found = Selection(searched="account")
-    others = Counter()
+    others, expected = Counter(), set(expected)
     for kind, items in (("tasks", client.iter_pages("GET", TASK.path)), ("plans", None)):
         if kind == "plans":
             items = list_plans(client)
@@ -174,8 +178,10 @@ def _search_account(client, window, scopes):
                 return None
             entry = summary_of(item)
             in_scope = not scopes or _in_scopes(entry, scopes)
-            if in_scope:
-                found.scope_ids.add(entry["id"])
+            if pure_scopes and _in_scopes(entry, pure_scopes):
+                found.scope_entries[entry["id"]] = (kind[:-1], entry["name"], where(entry))
+            if entry["id"] in expected:
+                found.seen[entry["id"]] = slim([entry])[0]
             if not entry["paused"]:
                 continue
             owner = window_of(entry["pause_context"])
@@ -189,7 +195,7 @@ def _search_account(client, window, scopes):
     return found
 
 
-def select_for_resume(client, request) -> Selection:
+def select_for_resume(client, request, expected=()) -> Selection:
     """What still carries the window's marker at the end of its ``pauseContext``, while paused, wherever the
     credentials see it: one paged read of every task and plan of the account, so that a task moved to another
     workspace or an environment renamed during the window cannot hide it. The selectors only tell what counts as
@@ -198,13 +204,15 @@ def select_for_resume(client, request) -> Selection:
     A tenant whose task list carries no pause details would need one read per task of the account: then only the
     selectors' scopes and the explicit ids are searched (``searched`` says so).
 
+    :param expected: ids the window's pause record holds (their state now goes into ``seen``, for drift).
     :returns: a :class:`Selection`.
     :raises PhaseError: a read failed.
     """
     window = request.window
     scopes = resume_scopes(request.selectors)
+    pure = [s.scope() for s in request.selectors if set(s.given()) <= {"environment", "workspace", "include_plans"}]
     try:
-        found = _search_account(client, window, scopes)
+        found = _search_account(client, window, scopes, pure, expected)
     except TalendError as exc:
         raise PhaseError("%s: %s" % (STEP_FIND_ACCOUNT, exc)) from None
     if found is not None:

@@ -205,6 +205,75 @@ def failure_message(outcome, failures, attempted, report_path=None) -> str:
     return text
 
 
+def _first(items, show, limit=10) -> str:
+    text = "; ".join(show(i) for i in items[:limit])
+    return text + ("; and %d more (see the report)" % (len(items) - limit) if len(items) > limit else "")
+
+
+def finding_messages(outcome) -> list:
+    """One line per class of finding of the checks (read-back, leaks, drift, skipped runs, re-arm): the count, then
+    the first names; the details are in the report under the same keys.
+
+    :param outcome: a ``PhaseOutcome``.
+    """
+    window_id, lines = outcome.request.window.id, []
+    verify = outcome.verify
+    if verify.asked or verify.error:
+        if verify.error:
+            lines.append("Window %s: the writes could not be read back (%s): what they did is not confirmed; run the "
+                         "phase again to see." % (window_id, verify.error))
+        else:
+            lines.append("Window %s: read back %d write(s) in %d round(s): %d confirmed%s." % (
+                window_id, len(verify.asked), verify.rounds, len(verify.confirmed),
+                (", %d accepted but never seen done: %s" % (len(verify.never_confirmed), _first(
+                    sorted(verify.never_confirmed.items()), lambda kv: "%s (%s)" % kv))) if verify.never_confirmed
+                else ""))
+    leaks = outcome.leaks
+    if leaks is not None and (leaks.found or leaks.error):
+        lines.append("Window %s: %s" % (window_id, ("the runs of the held tasks could not be read (%s)" % leaks.error)
+                                        if leaks.error else "%d run(s) of held tasks started after the task was paused "
+                                        "(leaks): %s" % (len(leaks.found), _first(leaks.found, lambda e: "%s (%s, %s, "
+                                                                                  "%s)" % (e["name"], e["execution_id"],
+                                                                                           e["type"], e["start"])))))
+    drift = outcome.drift
+    held_any = outcome.selection is not None and (outcome.selection.tasks or outcome.selection.plans)
+    if drift is not None and not drift.checked and not outcome.request.pausing and held_any:
+        lines.append("Window %s: drift not checked: no pause record of this window on this machine (or a tenant "
+                     "whose lists carry no pause details)." % window_id)
+    elif drift is not None:
+        for items, what, show in (
+                (drift.resumed_by_others, "held task(s) or plan(s) resumed by someone else during the window",
+                 lambda e: "%s (by %s at %s)" % (e["name"], e["by"], e["at"])),
+                (drift.repaused, "held task(s) or plan(s) paused again by someone else with another context",
+                 lambda e: "%s (by %s: %r)" % (e["name"], e["by"], e["context"])),
+                (drift.gone, "held task(s) or plan(s) deleted or no longer visible to these credentials",
+                 lambda e: "%s (was in %s)" % (e["name"], e["where"])),
+                (drift.moved, "held task(s) or plan(s) moved during the window (resumed where they are now)",
+                 lambda e: "%s (%s -> %s)" % (e["name"], e["from"], e["to"])),
+                (drift.created, "task(s) or plan(s) created in the paused scope during the window (left as they are)",
+                 lambda e: "%s (%s)" % (e["name"], e["where"]))):
+            if items:
+                lines.append("Window %s: drift: %d %s: %s" % (window_id, len(items), what, _first(items, show)))
+    schedules = outcome.schedules
+    if schedules is not None:
+        if schedules.ledger_error:
+            lines.append("Window %s: skipped runs not known: %s." % (window_id, schedules.ledger_error))
+        elif schedules.skipped_runs:
+            lines.append("Window %s: the window skipped %d scheduled run(s) of %d task(s) or plan(s): %s" % (
+                window_id, len(schedules.skipped_runs), len({r["id"] for r in schedules.skipped_runs}),
+                _first(schedules.skipped_runs, lambda r: "%s at %s" % (r["name"], r["date"]))))
+        if schedules.error:
+            lines.append("Window %s: the next scheduled runs could not be read: %s." % (window_id, schedules.error))
+        elif schedules.not_rearmed:
+            lines.append("Window %s: %d resumed task(s) or plan(s) will not run again on their own (no scheduled run "
+                         "in the next 31 days after one skipped in the window): %s" % (
+                             window_id, len(schedules.not_rearmed), _first(schedules.not_rearmed, lambda e: "%s (trigger "
+                                                                           "%s, last skipped %s)" % (
+                                                                               e["name"], e["trigger"],
+                                                                               e["last_skipped"]))))
+    return lines
+
+
 def _when(ms) -> str:
     """``2026-12-07 18:55Z`` of epoch ``ms``."""
     return iso(ms)[:16].replace("T", " ") + "Z" if ms is not None else "unknown"

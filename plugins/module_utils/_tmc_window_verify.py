@@ -31,6 +31,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client impor
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK, pause_state
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_plans import list_plans
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_instant
 
 RETRY_DELAYS = (1, 2, 4, 8)
 """Seconds to wait before each later round of reads (four more rounds, 15 s at most in all)."""
@@ -44,6 +45,7 @@ class Verification:
     :param asked: ids read back (list of str). :param confirmed: ids seen in the wanted state.
     :param never_confirmed: ``{id: what was seen}`` of the ids answered 202 and never seen in the wanted state.
     :param rounds: rounds of reads made. :param error: why reading failed (then nothing is confirmed), or None.
+    :param api_now: the latest ``pauseDate`` seen (ISO 8601): the API's own time of the writes, or None.
     """
 
     asked: list = field(default_factory=list)
@@ -51,11 +53,19 @@ class Verification:
     never_confirmed: dict = field(default_factory=dict)
     rounds: int = 0
     error: str | None = None
+    api_now: str | None = None
 
     def record(self, lost_answers) -> dict:
         """The ``verify`` entry of the run record. :param lost_answers: ids confirmed without a 202 (list)."""
         return {"asked": len(self.asked), "confirmed": len(self.confirmed), "lost_answers": list(lost_answers),
                 "never_confirmed": self.never_confirmed, "rounds": self.rounds, "error": self.error}
+
+
+def _ms(value):
+    try:
+        return parse_instant(value, "pauseDate")
+    except TalendError:
+        return -1
 
 
 def describe(state) -> str:
@@ -150,6 +160,8 @@ def verify_changes(client, window, changes, pausing, environment_of, check_mode=
                     continue
                 states = _read_states(client, kinds[name], ids, environment_of, listed=round_number == 0)
                 seen.update(states)
+                dates = [st["pause_date"] for st in states.values() if st and st.get("pause_date")]
+                out.api_now = max([d for d in (out.api_now, *dates) if d], key=_ms, default=None)
                 out.confirmed += [i for i in ids if wanted(states.get(i))]
                 # only an id answered 202 is waited for; the others were read once to learn whether they changed
                 pending[name] = [i for i in ids if not wanted(states.get(i)) and i in required[name]]

@@ -235,6 +235,12 @@ selection_messages:
   returned: always
   type: list
   elements: str
+finding_messages:
+  description: The lines of RV(messages) about the checks after the writes, one per class of finding (writes read
+    back, runs that started on held tasks, drift, skipped runs, tasks that will not run again on their own).
+  returned: always
+  type: list
+  elements: str
 phase_message:
   description: The line of RV(messages) that says what was paused or resumed; empty when nothing was due.
   returned: always

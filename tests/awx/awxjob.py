@@ -39,7 +39,7 @@ def job_template(name):
     return next(jt for jt in load_awx("job_templates.yml")["job_templates"] if jt["name"] == name)
 
 
-def credential_env(inputs):
+def credential_env(inputs, ctype=None):
     """``(env, safe_env)`` AWX injects for a credential of the type in credential_type.yml with ``inputs``.
 
     As AWX's ``CredentialType.inject_credential``: each ``injectors.env`` template is rendered in an immutable
@@ -47,8 +47,9 @@ def credential_env(inputs):
     AWX displays: secret fields rendered as ``**********``.
 
     :param inputs: ``{field id: value}``, e.g. ``{"talend_client_id": ..., "talend_client_secret": ...}``.
+    :param ctype: another credential type (dict with ``inputs`` and ``injectors``), e.g. a tenant's.
     """
-    ctype = load_awx("credential_type.yml")
+    ctype = ctype or load_awx("credential_type.yml")
     secret_ids = {f["id"] for f in ctype["inputs"]["fields"] if f.get("secret")}
     safe_inputs = {k: (HIDDEN_PASSWORD if k in secret_ids and v else v) for k, v in inputs.items()}
     sandbox = ImmutableSandboxedEnvironment()
@@ -110,16 +111,34 @@ def workflow_success_path(workflow):
     return path
 
 
-def write_private_data_dir(path, extra_vars):
+LOCALHOST_INVENTORY = {
+    "all": {"hosts": ["localhost"]},
+    "_meta": {"hostvars": {"localhost": {"ansible_connection": "local", "remote_tower_id": 1}}},
+}
+
+
+def inventory_script_data(groups, hosts):
+    """The inventory as AWX's inventory script prints it, from awx.awx ``group`` and ``host`` items.
+
+    :param groups: list of ``{name, hosts}``. :param hosts: list of ``{name, variables}``.
+    """
+    data = {"all": {"hosts": [h["name"] for h in hosts]}, "_meta": {"hostvars": {}}}
+    for group in groups:
+        data[group["name"]] = {"hosts": list(group.get("hosts") or [])}
+    for number, host in enumerate(hosts, 1):
+        data["_meta"]["hostvars"][host["name"]] = dict(host.get("variables") or {}, remote_tower_id=number)
+    return data
+
+
+def write_private_data_dir(path, extra_vars, inventory=None):
     """Write the control node's private data directory of a job as AWX does; return it.
 
     ``project/`` is a copy of the repository's ``playbooks/`` (the job template's ``playbook`` is relative to it),
-    ``inventory/hosts`` an executable script printing the inventory (AWX's form, here localhost only),
-    ``env/extravars`` the extra variables (YAML, mode 0600).
+    ``inventory/hosts`` an executable script printing the inventory (AWX's form; localhost only unless
+    ``inventory``, see :func:`inventory_script_data`), ``env/extravars`` the extra variables (YAML, mode 0600).
     """
     shutil.copytree(ROOT / "playbooks", path / "project" / "playbooks")
-    inventory = {"all": {"hosts": ["localhost"]},
-                 "_meta": {"hostvars": {"localhost": {"ansible_connection": "local", "remote_tower_id": 1}}}}
+    inventory = inventory or LOCALHOST_INVENTORY
     hosts = path / "inventory" / "hosts"
     hosts.parent.mkdir(mode=0o700)
     hosts.write_text("#! /usr/bin/env python3\n# -*- coding: utf-8 -*-\nprint(%r)\n" % json.dumps(inventory))
@@ -173,24 +192,32 @@ class JobRun:
         return [e["event_data"]["res"] for e in self.events
                 if e.get("event") == "runner_on_ok" and e["event_data"].get("task") == task_name]
 
+    def stdout(self):
+        """The job's output as AWX shows it (the ``stdout`` of its events, in order)."""
+        return "\n".join(e.get("stdout", "") for e in self.events if e.get("stdout"))
+
     def stats(self):
         """``event_data`` of the ``playbook_on_stats`` event."""
         return next(e["event_data"] for e in self.events if e.get("event") == "playbook_on_stats")
 
 
-def run_job(job_dir, job_id, template, extra_vars, credential):
+def run_job(job_dir, job_id, template, extra_vars, credential, inventory=None):
     """Run ``template``'s playbook as AWX job ``job_id`` with ``extra_vars`` and the injected ``credential`` env.
 
+    ``inventory``: see :func:`write_private_data_dir`.
     Control node: ``job_dir/control`` (private data directory, artifacts under ``artifacts/<job_id>``);
     execution node: ``job_dir/worker``. ``suppress_env_files`` as AWX sets it (``AWX_RUNNER_OMIT_ENV_FILES``),
     so the environment is never written to ``env/envvars``.
     """
-    control = write_private_data_dir(job_dir / "control", extra_vars)
+    control = write_private_data_dir(job_dir / "control", extra_vars, inventory)
     worker_dir = job_dir / "worker"
     envvars = dict(base_env(job_dir), JOB_ID=str(job_id), AWX_PRIVATE_DATA_DIR=str(control), **credential)
     transmit = _Stream()
     ansible_runner.run(streamer="transmit", _output=transmit, private_data_dir=str(control), ident=job_id,
-                       playbook=template["playbook"], inventory="inventory/hosts", envvars=envvars,
+                       # no inventory argument: a string that is not a path here would be written over
+                       # inventory/hosts; the runner finds the private data directory's inventory/ itself
+                       playbook=template["playbook"], envvars=envvars,
+                       forks=template.get("forks"),  # AWX passes the template's forks as --forks
                        suppress_env_files=True)
     transmit.seek(0)
     results = _Stream()

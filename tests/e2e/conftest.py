@@ -68,3 +68,21 @@ def ansible_env(emulator, tmp_path, prism_proxy):
     yield env
     if prism_proxy:
         prism_proxy.assert_no_violations(mark)
+
+
+@pytest.fixture(scope="session")
+def second_emulator_server():
+    """A second emulator (another tenant, another API host: another port), started once for the session."""
+    from tmc_emulator.server import start_in_thread
+
+    handle = start_in_thread(data_path=str(SAMPLE_DATA))
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def second_emulator(second_emulator_server):
+    """The second emulator, reset to its sample data before the test."""
+    emu = Emulator(second_emulator_server.url)
+    emu.admin("POST", "reset", json={"data_path": str(SAMPLE_DATA)})
+    return emu

@@ -166,7 +166,9 @@ def test_lookup_with_cache_shares_one_token_across_tasks_in_a_private_file(emula
     directory = cache_home / "talend_ops_cloud"
     # beside the token: the request window the play's module shared (counts only, see _tmc_ratewindow)
     windows = [path for path in directory.iterdir() if path.name.endswith(".window")]
-    (entry,) = [path for path in directory.iterdir() if path not in windows]
+    locks = [path for path in directory.iterdir() if path.name.endswith(".lock")]  # held from cache read to store
+    (entry,) = [path for path in directory.iterdir() if path not in windows + locks]
+    assert all(lock.read_text() == "" and lock.stat().st_mode & 0o777 == 0o600 for lock in locks)
     assert directory.stat().st_mode & 0o777 == 0o700 and entry.stat().st_mode & 0o777 == 0o600
     content = entry.read_text()
     assert token_file.read_text() in content

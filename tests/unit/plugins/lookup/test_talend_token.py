@@ -12,11 +12,11 @@ import pytest
 import yaml
 from ansible import constants as C
 from ansible.errors import AnsibleError
-from ansible.module_utils.basic import env_fallback
 from ansible.plugins.loader import init_plugin_loader, lookup_loader
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import tmc_argument_spec
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import nonempty_env_fallback
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import client_from_options, tmc_argument_spec
 
 ROOT = Path(__file__).resolve().parents[4]
 COLLECTIONS = ROOT / ".build" / "collections"
@@ -152,8 +152,10 @@ def test_with_cache_many_evaluations_share_one_token(lookup, scripted, tmp_path)
     assert len(scripted.sent) == 1
     directory = tmp_path / "xdg" / "talend_ops_cloud"
     assert directory.stat().st_mode & 0o777 == 0o700
-    (entry,) = directory.iterdir()
-    assert entry.stat().st_mode & 0o777 == 0o600
+    entry, lock = sorted(directory.iterdir(), key=lambda p: p.suffix)  # the entry and its lock file
+    assert (entry.suffix, lock.suffix, lock.read_text()) == (".json", ".lock", "")
+    assert entry.stat().st_mode & 0o777 == 0o600 and lock.stat().st_mode & 0o777 == 0o600
+    assert CLIENT not in lock.name
     content = entry.read_text()
     assert SECRET not in content and BASIC not in content and CLIENT not in entry.name
 
@@ -176,10 +178,43 @@ def test_awx_credential_type_injects_exactly_the_env_variables_modules_and_looku
     injected = credential_type["injectors"]["env"]
     spec = tmc_argument_spec()
     lookup_defs = C.config.get_configuration_definitions("lookup", loader.get("talend_ops.cloud.talend_token")._load_name)
-    assert len(injected) == len(fields) == 5
-    for option in ("region", "api_url", "token", "client_id", "client_secret"):
+    assert len(injected) == len(fields) == 8
+    for option in ("region", "api_url", "token", "client_id", "client_secret", "ca_path", "validate_certs",
+                   "rate_limit"):
         fallback_function, (env,) = spec[option]["fallback"]
-        assert fallback_function is env_fallback
+        assert fallback_function is nonempty_env_fallback
         assert [e["name"] for e in lookup_defs[option]["env"]] == [env], option
         assert injected[env] == "{{ talend_%s }}" % option, env
         assert fields["talend_" + option].get("secret", False) == bool(spec[option].get("no_log")), option
+
+
+@pytest.mark.parametrize("name", ["TALEND_VALIDATE_CERTS", "TALEND_CA_PATH", "TALEND_RATE_LIMIT", "TALEND_REGION"])
+def test_an_empty_env_variable_as_awx_injects_it_counts_as_not_set(lookup, loader, name, monkeypatch):
+    """AWX injects empty credential fields as "": TLS verification must stay on, no CA path, default rate."""
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import OptionAdapter
+
+    monkeypatch.setenv(name, "")
+    plugin = loader.get("talend_ops.cloud.talend_token")
+    plugin.set_options(var_options={}, direct={"token": "a-pat"})
+    options = OptionAdapter.from_plugin(plugin)
+    assert options.get(name[len("TALEND_"):].lower()) is None
+
+
+def test_an_empty_env_variable_keeps_tls_verification_on_in_the_client(lookup, loader, monkeypatch):
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import OptionAdapter
+
+    monkeypatch.setenv("TALEND_VALIDATE_CERTS", "")
+    monkeypatch.setenv("TALEND_CA_PATH", "")
+    plugin = loader.get("talend_ops.cloud.talend_token")
+    plugin.set_options(var_options={}, direct={"token": "a-pat", "region": "eu"})
+    client = client_from_options(OptionAdapter.from_plugin(plugin), share_window=False)
+    assert client.session.verify is True
+
+
+def test_a_direct_option_still_wins_over_an_empty_env_variable(lookup, loader, monkeypatch):
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import OptionAdapter
+
+    monkeypatch.setenv("TALEND_RATE_LIMIT", "")
+    plugin = loader.get("talend_ops.cloud.talend_token")
+    plugin.set_options(var_options={}, direct={"token": "a-pat", "rate_limit": 60})
+    assert OptionAdapter.from_plugin(plugin).get("rate_limit") == 60

@@ -114,8 +114,8 @@ def test_token_with_a_trailing_newline_from_a_file_is_accepted():
 
 def test_option_adapter_reads_plugin_options_and_missing_ones_as_none():
     class Plugin:
-        def get_option(self, name):
-            return {"token": "pat-1"}[name]
+        def get_option_and_origin(self, name):
+            return {"token": ("pat-1", "Direct")}[name]
 
     options = OptionAdapter.from_plugin(Plugin())
     assert options.get("token") == "pat-1" and options["token_cache"] is None

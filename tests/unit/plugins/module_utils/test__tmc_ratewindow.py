@@ -19,6 +19,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit im
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratewindow import (
     RequestWindow,
     SharedRequestWindow,
+    api_host_key,
 )
 from fake_clock import FakeTime
 
@@ -183,3 +184,60 @@ def test_a_bad_rate_limit_is_a_configuration_error(bad):
 
     with pytest.raises(TalendConfigError, match="rate_limit must be a positive integer"):
         TalendClient(BASE, PersonalAccessToken("unit-pat"), rate_limit=bad)
+
+
+@pytest.mark.parametrize("spelling", [
+    "https://api.eu.cloud.talend.com",
+    "https://api.eu.cloud.talend.com/",
+    "HTTPS://API.EU.Cloud.Talend.com",
+    "https://api.eu.cloud.talend.com:443/",
+    " https://api.eu.cloud.talend.com/ ",
+])
+def test_spellings_of_one_api_host_have_one_key(spelling):
+    assert api_host_key(spelling) == "api.eu.cloud.talend.com:443"
+
+
+@pytest.mark.parametrize("spelling", [
+    "http://127.0.0.1:8787", "http://localhost:8787/", "http://LOCALHOST:8787", "http://[::1]:8787", "http://127.0.0.2:8787",
+])
+def test_every_loopback_name_of_one_port_has_one_key(spelling):
+    assert api_host_key(spelling) == "loopback:8787"
+
+
+@pytest.mark.parametrize("first, second", [
+    ("https://api.eu.cloud.talend.com", "https://api.us.cloud.talend.com"),
+    ("http://127.0.0.1:8787", "http://127.0.0.1:8788"),
+    ("http://localhost", "https://localhost"),  # default ports 80 and 443
+    ("https://proxy.example.com:8443", "https://proxy.example.com"),
+])
+def test_different_hosts_or_ports_have_different_keys(first, second):
+    assert api_host_key(first) != api_host_key(second)
+
+
+def test_tenants_behind_one_api_host_share_one_window_and_another_host_has_its_own(tmp_path):
+    fake = FakeTime(now=1_000_000.0)
+    # two tenants (two tokens) reached through one host, spelled two ways, and a tenant on another host
+    tenant_a = TalendClient("http://127.0.0.1:8787", PersonalAccessToken("tenant-a-pat"), rate_limit=4,
+                            window_dir=str(tmp_path))
+    tenant_b = TalendClient("http://localhost:8787/", PersonalAccessToken("tenant-b-pat"), rate_limit=4,
+                            window_dir=str(tmp_path))
+    tenant_c = TalendClient("http://127.0.0.1:9797", PersonalAccessToken("tenant-c-pat"), rate_limit=4,
+                            window_dir=str(tmp_path))
+    for client in (tenant_a, tenant_b, tenant_c):
+        client.limiter.window._clock = fake.clock
+    assert tenant_a.limiter.window.path == tenant_b.limiter.window.path != tenant_c.limiter.window.path
+    assert [tenant_a.limiter.window.take(), tenant_b.limiter.window.take(),
+            tenant_a.limiter.window.take(), tenant_b.limiter.window.take()] == [0.0] * 4
+    assert tenant_a.limiter.window.take() > 0 and tenant_b.limiter.window.take() > 0  # 4 together: the limit
+    assert [tenant_c.limiter.window.take() for dummy in range(4)] == [0.0] * 4  # its own budget
+
+
+def test_the_window_file_name_holds_no_host_name(tmp_path):
+    window = SharedRequestWindow(3, WINDOW, str(tmp_path), BASE)
+    assert window.key == "api.eu.cloud.talend.com:443"
+    assert "talend" not in os.path.basename(window.path)
+
+
+def test_a_url_without_host_has_no_key():
+    with pytest.raises(ValueError, match="has no host"):
+        api_host_key("https:///path")

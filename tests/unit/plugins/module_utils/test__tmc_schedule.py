@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import PersonalAccessToken
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import TalendClient
+from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_schedule as S
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import (
     parse_instant,
@@ -104,3 +105,22 @@ def test_events_search_without_workspaces_or_tags_sends_neither(scripted):
     scripted.queue(200, {"items": [], "limit": 100, "offset": 0, "total": 0})
     assert scheduled_ids(client(), "env1", (1, 2)) == {"TASK": set(), "PLAN": set()}
     assert scripted.sent[0]["json"] == {"environmentId": "env1", "from": 1, "to": 2, "limit": 100, "offset": 0}
+
+
+def test_a_range_longer_than_one_search_is_read_in_several_searches():
+    class Client:
+        def __init__(self):
+            self.bodies = []
+
+        def iter_pages(self, method, path, body=None):
+            self.bodies.append(body)
+            return iter([{"id": "t%d" % len(self.bodies)}])
+
+    client = Client()
+    day = 24 * 3600 * 1000
+    events = list(S.iter_events(client, "env", 0, 40 * day))
+    assert [(b["from"], b["to"]) for b in client.bodies] == [(0, S.MAX_SEARCH_MS - 1), (S.MAX_SEARCH_MS, 40 * day)]
+    assert [e["id"] for e in events] == ["t1", "t2"]
+    client.bodies.clear()
+    list(S.iter_events(client, "env", 5, 5 + 31 * day))
+    assert len(client.bodies) == 2 and client.bodies[-1]["from"] == client.bodies[-1]["to"]

@@ -142,3 +142,30 @@ def test_directory_that_is_a_file_is_refused(tmp_path):
     not_a_dir.write_text("x")
     with pytest.raises(TokenCacheError):
         TokenCache(str(not_a_dir)).store(BASE, CLIENT, TOKEN, 1.0, 2.0)
+
+
+def test_the_lock_is_exclusive_between_open_files_and_released(tmp_path):
+    import fcntl
+
+    cache = TokenCache(str(tmp_path / "c"))
+    lock = cache.lock(BASE, CLIENT)
+    lock_path = cache.path_for(BASE, CLIENT)[:-len(".json")] + ".lock"
+    assert stat.S_IMODE(os.stat(lock_path).st_mode) == 0o600
+    other = os.open(lock_path, os.O_RDWR)
+    try:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock.release()
+        lock.release()  # idempotent
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(other)
+
+
+def test_a_lock_file_readable_by_others_is_refused(tmp_path):
+    cache = TokenCache(str(tmp_path / "c"))
+    cache.lock(BASE, CLIENT).release()
+    lock_path = cache.path_for(BASE, CLIENT)[:-len(".json")] + ".lock"
+    os.chmod(lock_path, 0o644)
+    with pytest.raises(TokenCacheError, match="not a private file"):
+        cache.lock(BASE, CLIENT)

@@ -52,7 +52,8 @@ def test_pause_of_an_explicit_task_writes_the_report_in_a_private_directory(scri
     assert scripted.sent[1]["json"] == {"pause": True, "pauseContext": "DB upgrade [maintenance-window:w1]"}
     assert result["paused_task_ids"] == ["t1"]
     assert result["phase_message"].startswith("Window w1: paused 1 task(s): Load GL and 0 plan(s).")
-    assert result["messages"] == [result["phase_message"], result["report_message"]]
+    assert result["finding_messages"] == ["Window w1: read back 1 write(s) in 1 round(s): 1 confirmed."]
+    assert result["messages"] == result["finding_messages"] + [result["phase_message"], result["report_message"]]
     assert result["report_message"].startswith("Window w1: report %s (paused); summary" % (reports / "w1.json"))
     assert result["json_path"] == str(reports / "w1.json") and result["summary"]["status"] == "paused"
     assert stat.S_IMODE(reports.stat().st_mode) == 0o700
@@ -136,6 +137,7 @@ def test_resume_finds_the_marker_anywhere_in_the_account_and_names_other_windows
     scripted.queue(202)
     scripted.queue(200, page(dict(TASK, executable="t1", taskPauseDetails={"pause": False}),
                              dict(TASK, executable="t2", taskPauseDetails={"pause": False})))
+    scripted.queue(200, page())                # the next scheduled runs of what was resumed
     result = run(phase="resume", selectors=[{"environment": "Production", "workspace": "Finance"}])
     assert sorted(result["resumed_task_ids"]) == ["t1", "t2"]
     assert [s["params"] for s in scripted.sent[:2]] == [{"limit": 100, "offset": 0}] * 2, "no filter: the account"
@@ -151,6 +153,7 @@ def test_drain_polls_until_nothing_is_in_flight_and_says_each_poll(scripted, tmp
     scripted.queue(200, page(paused_with("Paused for a maintenance window [maintenance-window:w1]")))
     for items in ([], [EXECUTING], [], []):   # poll 1: dispatching, executing; poll 2: dispatching, executing
         scripted.queue(200, {"items": items, "total": len(items), "limit": 100, "offset": 0})
+    scripted.queue(200, page(EXECUTING))       # leaks: the executions of the environment since the pause
     said = []
     result = run(said=said, task_ids=["t1"], drain=True, drain_interval=1, drain_timeout=60,
                  report_dir=str(tmp_path))
@@ -168,6 +171,7 @@ def test_drain_timeout_with_fail_fails_the_phase_and_names_the_run(scripted, tmp
     scripted.queue(200, page(paused_with("Paused for a maintenance window [maintenance-window:w1]")))
     scripted.queue(200, {"items": [], "total": 0, "limit": 100, "offset": 0})
     scripted.queue(200, {"items": [EXECUTING], "total": 1, "limit": 100, "offset": 0})
+    scripted.queue(200, page(EXECUTING))
     result = run(task_ids=["t1"], drain=True, drain_timeout=0, report_dir=str(tmp_path))
     assert result["failed"] and "x-1" in result["msg"] and "before the maintenance" in result["msg"]
     assert "maintenance_window_phase=resume -e maintenance_window_id=w1" in result["msg"]

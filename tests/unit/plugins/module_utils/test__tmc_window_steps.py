@@ -143,7 +143,7 @@ def test_a_call_that_fails_as_a_whole_fails_every_id(monkeypatch):
 
 
 def test_resume_on_a_tenant_without_pause_details_in_lists_searches_the_scopes(monkeypatch):
-    monkeypatch.setattr(S, "_search_account", lambda client, window, scopes: None)
+    monkeypatch.setattr(S, "_search_account", lambda *args: None)
     tenant = Tenant(monkeypatch, [{"tasks": [summary("t1", True, MARKER)], "plans": [summary("p1", True, MARKER)]},
                                   {"tasks": [summary("t1", True, MARKER), summary("t2", True, MARKER),
                                              summary("t3", True, "see " + MARKER + " first")], "plans": []}],
@@ -160,7 +160,7 @@ def test_resume_on_a_tenant_without_pause_details_in_lists_searches_the_scopes(m
 
 @pytest.mark.parametrize("phase", ["pause", "resume"])
 def test_no_selection_means_no_call(monkeypatch, phase):
-    monkeypatch.setattr(S, "_search_account", lambda client, window, scopes: None)
+    monkeypatch.setattr(S, "_search_account", lambda *args: None)
     tenant = Tenant(monkeypatch, [{"tasks": [], "plans": []}])
     out = run(phase=phase, selectors=[{"environment": "P"}])
     assert [c[0] for c in tenant.calls] == ["select"] and out["changed"] is False and not out.get("failed")
