@@ -150,7 +150,7 @@ def render_plan_html(plan) -> str:
               _table(("scheduled at", "kind", "name", "id", "trigger"),
                      [(iso(r["at_ms"]), r["kind"].lower(), r["name"], r["id"], r["trigger"]) for r in plan.skipped]),
               "<h2>Runs still going when the window opens</h2>",
-              _table(("task", "run", "started", "usual duration", "expected end", "note"), running_rows(plan)),
+              _table(("task", "id", "run", "started", "usual duration", "expected end", "note"), running_rows(plan)),
               "<p><b>Drain timeout.</b> %s</p>" % escape(drain_text(plan)),
               "<h2>What the window will hold</h2>", _table(("state", "kind", "name", "id"), selection_rows(plan)),
               "<h2>Cost</h2><ul>%s</ul>" % "".join("<li>%s</li>" % escape(line) for line in cost_lines(plan)),

@@ -50,7 +50,7 @@ def selection_rows(plan) -> list:
 
 
 def running_rows(plan) -> list:
-    """``[(name, what, began, usual, expected end, note)]`` of the runs going when the window opens."""
+    """``[(name, task id, what, began, usual, expected end, note)]`` of the runs going when the window opens."""
     rows = []
     for run in plan.at_start():
         what = "scheduled run" if run["status"] == "scheduled" else "execution %s (%s)" % (
@@ -59,7 +59,8 @@ def running_rows(plan) -> list:
                  if run["usual_seconds"] is not None else "no successful run in the history")
         note = "running longer than usual" if run["overrunning"] else (
             "" if run["expected_end_ms"] is not None else "cannot be forecast: watch it")
-        rows.append((run["name"], what, iso(run["began_ms"]), usual, iso(run["expected_end_ms"]) or "unknown", note))
+        rows.append((run["name"], run["id"], what, iso(run["began_ms"]), usual, iso(run["expected_end_ms"]) or "unknown",
+                     note))
     return rows
 
 
@@ -163,7 +164,7 @@ def render_plan_markdown(plan) -> str:
     out += ["## Runs still going when the window opens", "",
             "Runs in flight now and scheduled runs before the start whose expected end (start + the median of the "
             "task's last successful runs) is after the start. The pause phase is assumed to run at the start.", ""]
-    out += _table(("task", "run", "started", "usual duration", "expected end", "note"), running_rows(plan))
+    out += _table(("task", "id", "run", "started", "usual duration", "expected end", "note"), running_rows(plan))
     out += ["**Drain timeout.** " + drain_text(plan), "", "## Cost", ""]
     out += ["- " + line for line in cost_lines(plan)] + ["", "## Preflight", ""]
     out += ["- " + line for line in preflight_lines(plan)] + ["", "## Requests the plan sent", ""]

@@ -35,7 +35,7 @@ def test_markdown_lists_every_skipped_run_and_the_run_going_at_the_start():
     for skipped in plan.skipped:
         assert "| %s | task | %s | %s |" % (plan_iso(skipped["at_ms"]), skipped["name"], skipped["id"]) in text
     assert "use maintenance_window_drain_timeout: %d" % plan.drain["suggested_timeout"] in text
-    assert "| Load <GL> & 0 | scheduled run | %s |" % plan_iso(START - 20 * MINUTE) in text
+    assert "| Load <GL> & 0 | t0 | scheduled run | %s |" % plan_iso(START - 20 * MINUTE) in text
 
 
 def test_html_is_self_contained_no_script_no_network_and_escapes_names():
