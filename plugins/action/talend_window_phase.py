@@ -22,7 +22,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import tmc_argument_spec
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import tmc_argument_spec, url_password
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_engine import run_window_phase
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import window_argument_spec
 
@@ -62,4 +62,5 @@ class ActionModule(ActionBase):
         outcome["warnings"] = warnings + outcome.get("warnings", [])
         result.update(outcome)
         secrets = {"%s" % params[k] for k, option in spec.items() if option.get("no_log") and params.get(k)}
+        secrets |= {p for p in [url_password(params.get("api_url"))] if p}
         return remove_values(result, secrets)

@@ -29,7 +29,12 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule imp
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome, change_states
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drain import Drain
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drift import find_drift, held_by_record
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drift import (
+    find_drift,
+    held_by_record,
+    set_aside_foreign,
+    window_users,
+)
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import NOTHING_SENT, check_request
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_leaks import find_leaks
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_rearm import check_schedules
@@ -195,6 +200,7 @@ def _resume(client, outcome, report, say):
     window = outcome.request.window
     earlier = report.earlier_runs()
     outcome.selection = select_for_resume(client, outcome.request, expected=held_by_record(earlier))
+    set_aside_foreign(outcome.selection, window_users(earlier))
     outcome.drift = find_drift(earlier, outcome.selection)
     outcome.leaks = find_leaks(client, [dict(e, paused_at=e.get("pause_date")) for e in outcome.selection.tasks])
     context = window.resume_context()
@@ -262,6 +268,11 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
     except TalendError as exc:
         return _refused(params, "Window %s: %s %s" % (window.id, exc, NOTHING_SENT))
     report = WindowReport(request.report_dir, window.id, request.tenant, check_mode)
+    try:
+        report.earlier_runs()  # a file that is not a report of this window is set aside before any request
+    except OSError as exc:
+        return _refused(params, "Window %s: the report %s cannot be read or set aside: %s. %s" % (
+            window.id, report.json_path, exc.strerror or exc, NOTHING_SENT))
     outcome = PhaseOutcome(request, started, check_mode)
     report_error = None
     try:

@@ -71,7 +71,8 @@ def entry_records(phase, window, before, change=None, confirmed=(), never_confir
     for summary in before or []:
         eid = summary["id"]
         state = _before(summary)
-        record = {"id": eid, "name": summary.get("name"), "where": summary.get("where"), "before": state,
+        record = {"id": eid, "name": summary.get("name"), "where": summary.get("where"),
+                  "workspace_id": summary.get("workspace_id"), "before": state,
                   "action": "none", "result": None, "at": None}
         if phase == "pause" and state["paused"]:
             record["result"] = HELD if window.holds(state["pause_context"]) else FOREIGN

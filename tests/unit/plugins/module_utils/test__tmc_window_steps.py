@@ -81,7 +81,7 @@ def test_resume_scopes_are_distinct_pairs_or_the_whole_account():
 def test_slim_keeps_only_what_the_phase_and_report_use():
     assert S.slim([summary("a")]) == [{"id": "a", "name": "name-a", "paused": False, "pause_context": None,
                                        "pause_user": None, "pause_date": None, "where": "E / W",
-                                       "environment_id": "e"}]
+                                       "environment_id": "e", "workspace_id": "w"}]
 
 
 def test_pause_pauses_plans_then_tasks_with_the_marker_and_leaves_held_and_foreign_alone(monkeypatch):
