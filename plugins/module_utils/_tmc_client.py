@@ -284,14 +284,21 @@ def map_concurrently(client, function, values) -> list:
     :param client: a :class:`TalendClient` (its ``max_workers`` bounds the threads).
     :param function: callable taking one value.
     :param values: iterable of values.
-    :raises: the first exception a call raised.
+    :raises: the first exception a call raised, or one raised in the calling thread while it waits (a signal):
+        then the calls not started yet are cancelled, never sent.
     """
     values = list(values)
     workers = max(1, min(client.max_workers, len(values)))
     if workers == 1:
         return [function(v) for v in values]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         return list(pool.map(function, values))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def tmc_argument_spec() -> dict:

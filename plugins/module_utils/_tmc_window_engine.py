@@ -60,6 +60,10 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text 
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_verify import Verification, verify_changes
 
+class PhaseInterrupted(Exception):
+    """A signal (SIGINT, SIGTERM: what AWX sends on cancel) stopped the phase; ``str()`` names it."""
+
+
 REQUESTS_MISSING = ("The Python library 'requests' is required on the controller (the Python that runs "
                     "ansible-playbook, or the execution environment): pip install -r requirements.txt of the collection.")
 
@@ -75,6 +79,8 @@ class PhaseOutcome:
     :param leaks: ``Leaks`` (end of the drain, resume) or None. :param drift: ``Drift`` (resume) or None.
     :param schedules: ``ScheduleCheck`` (skipped runs and re-arm, after the resume) or None.
     :param error: ``"<step>: <message>"`` of a step that stopped the phase, or None.
+    :param sending: the pause or resume calls are going out (a record written now lists every due id without an
+        answer as "may have changed").
     """
 
     request: object
@@ -91,6 +97,7 @@ class PhaseOutcome:
     drift: object = None
     schedules: object = None
     error: str | None = None
+    sending: bool = False
 
     def _changed(self, change) -> list:
         """Ids of ``change`` that took effect: answered 202 and not refuted by the read-back, or confirmed by it
@@ -143,9 +150,11 @@ class PhaseOutcome:
         window, selection, verify = self.request.window, self.selection, self.verify
         lost = self.lost_answers()
         tasks = entry_records(self.request.phase, window, selection.tasks if selection else [],
-                              self.task_change if self.task_change.at else None, lost, verify.never_confirmed)
+                              self.task_change if self.task_change.at else None, lost, verify.never_confirmed,
+                              self.sending)
         plans = entry_records(self.request.phase, window, selection.plans if selection else [],
-                              self.plan_change if self.plan_change.at else None, lost, verify.never_confirmed)
+                              self.plan_change if self.plan_change.at else None, lost, verify.never_confirmed,
+                              self.sending)
         steps = {"verify": verify.record(lost)}
         if selection is not None and not self.request.pausing:
             steps["search"] = {"searched": selection.searched, "outside_scope": selection.outside_scope,
@@ -162,6 +171,14 @@ class PhaseOutcome:
                          drain=self.drain.record() if self.drain else None, steps=steps)
 
 
+def _about_to_send(outcome, report):
+    """Record what is about to be sent before sending it, so that a run killed while its calls go out leaves a
+    record that names every id it may have changed."""
+    outcome.sending = True
+    if not outcome.check_mode:
+        report.record(outcome.record())
+
+
 def _verify(client, outcome, pausing):
     environment_of = {e["id"]: e.get("environment_id") for e in outcome.selection.tasks + outcome.selection.plans}
     outcome.verify = verify_changes(client, outcome.request.window, (outcome.task_change, outcome.plan_change),
@@ -174,10 +191,12 @@ def _pause(client, outcome, report, say):
     outcome.tasks = sort_for_pause(outcome.selection.tasks, window)
     outcome.plans = sort_for_pause(outcome.selection.plans, window)
     context = window.pause_context(request.reason)
+    _about_to_send(outcome, report)
     outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.plans.to_pause], True, context,
                                         outcome.check_mode)
     outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.tasks.to_pause], True, context,
                                         outcome.check_mode)
+    outcome.sending = False
     _verify(client, outcome, pausing=True)
     report.record(outcome.record())
     if request.drain.enabled and not outcome.failed_ids():
@@ -204,10 +223,12 @@ def _resume(client, outcome, report, say):
     outcome.drift = find_drift(earlier, outcome.selection)
     outcome.leaks = find_leaks(client, [dict(e, paused_at=e.get("pause_date")) for e in outcome.selection.tasks])
     context = window.resume_context()
+    _about_to_send(outcome, report)
     outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.selection.tasks], False, context,
                                         outcome.check_mode)
     outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.selection.plans], False, context,
                                         outcome.check_mode)
+    outcome.sending = False
     _verify(client, outcome, pausing=False)
     if not outcome.check_mode:
         resumed = set(outcome.resumed_task_ids()) | set(outcome.resumed_plan_ids())
@@ -279,9 +300,22 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
         (_pause if request.pausing else _resume)(client, outcome, report, say)
     except PhaseError as exc:
         outcome.error = str(exc)
+    except PhaseInterrupted as exc:
+        outcome.error = ("Interrupted by %s: the run stopped; the record names every task and plan it may have "
+                         "changed. Run the phase again: it reads the truth from the API." % exc)
+        report_error = _record_last(outcome, report)
     except OSError as exc:
         report_error = "the report %s could not be written: %s" % (report.json_path, exc.strerror or exc)
     return _result(outcome, report, report_error)
+
+
+def _record_last(outcome, report):
+    """Write the record of an interrupted run; the error text when that failed too, else None."""
+    try:
+        report.record(outcome.record())
+    except (OSError, PhaseInterrupted) as exc:
+        return "the report %s could not be written: %s" % (report.json_path, exc)
+    return None
 
 
 def _result(outcome, report, report_error) -> dict:

@@ -36,6 +36,7 @@ RESUMED = "resumed"
 ALREADY_ACTIVE = "already active: resumed meanwhile (by someone else, or by this run when its answer was lost)"
 FAILED = "failed"
 NOT_ATTEMPTED = "not attempted"
+UNKNOWN = "may have changed: the run stopped before the answer came (run the phase again: it reads the truth)"
 WINDOW_HOLDS = (PAUSED, HELD, LOST_ANSWER)
 
 
@@ -48,7 +49,7 @@ def _error(failure) -> dict:
     return {k: failure.get(k) for k in ERROR_KEYS}
 
 
-def entry_records(phase, window, before, change=None, confirmed=(), never_confirmed=None) -> list:
+def entry_records(phase, window, before, change=None, confirmed=(), never_confirmed=None, sending=False) -> list:
     """One record per executable of ``before``: its state before, the action taken and its result.
 
     :param phase: ``pause`` or ``resume``.
@@ -58,6 +59,8 @@ def entry_records(phase, window, before, change=None, confirmed=(), never_confir
     :param change: the ``ChangeOutcome`` of the call for this kind, or None when no call was made.
     :param confirmed: ids read back in the wanted state although their answer did not say so (lost answers).
     :param never_confirmed: ``{id: what was seen}`` of ids answered 202 and never seen in the wanted state.
+    :param sending: the calls are being sent (the record written before them, or when the run was stopped while
+        they went out): every due id without an answer is recorded as :data:`UNKNOWN`, never as not attempted.
     :returns: list of ``{id, name, before, action, result, at, error?}``; ``error`` holds ``status``,
         ``message``, ``detail`` and ``request_id`` (the API's request id) of a failed call.
     """
@@ -85,7 +88,7 @@ def entry_records(phase, window, before, change=None, confirmed=(), never_confir
             record["error"] = _error(failure)
             record["result"] = LOST_ANSWER if eid in confirmed else FAILED
         elif entry is None:
-            record["result"] = LOST_ANSWER if eid in confirmed else NOT_ATTEMPTED
+            record["result"] = LOST_ANSWER if eid in confirmed else (UNKNOWN if sending else NOT_ATTEMPTED)
         elif eid in never_confirmed:
             record["result"] = FAILED
             record["error"] = {"status": 202, "message": "accepted (HTTP 202) but never seen %s; seen: %s" % (
@@ -103,7 +106,7 @@ def entry_records(phase, window, before, change=None, confirmed=(), never_confir
 
 def count_records(records) -> dict:
     """Counts of a run's records: ``{selected, attempted, paused, held, left_alone, resumed, already_active,
-    failed, not_attempted, window_holds}`` (``attempted``: a pause or resume was due; ``window_holds``: paused
+    failed, not_attempted, unknown, window_holds}`` (``attempted``: a pause or resume was due; ``window_holds``: paused
     now, earlier or with a lost answer)."""
     results = [r["result"] for r in records]
     return {
@@ -116,6 +119,7 @@ def count_records(records) -> dict:
         "already_active": results.count(ALREADY_ACTIVE),
         "failed": results.count(FAILED),
         "not_attempted": results.count(NOT_ATTEMPTED),
+        "unknown": results.count(UNKNOWN),
         "window_holds": sum(results.count(r) for r in WINDOW_HOLDS),
     }
 
@@ -135,7 +139,7 @@ def build_run(phase, marker, tasks, plans, started, finished=None, reason=None, 
         or not attempted).
     """
     counts = {"tasks": count_records(tasks), "plans": count_records(plans)}
-    incomplete = any(c["failed"] or c["not_attempted"] for c in counts.values())
+    incomplete = any(c["failed"] or c["not_attempted"] or c["unknown"] for c in counts.values())
     return {"phase": phase, "started": started, "finished": finished or utc_now(), "reason": reason,
             "marker": marker, "outcome": "failed" if (error or incomplete) else "succeeded", "error": error,
             "counts": counts, "tasks": tasks, "plans": plans, "drain": drain, **(steps or {})}
@@ -147,7 +151,7 @@ def run_failures(run) -> list:
     return [{"kind": kind[:-1], "id": r["id"], "name": r.get("name"), "result": r["result"],
              "status": (r.get("error") or {}).get("status"), "message": (r.get("error") or {}).get("message"),
              "request_id": (r.get("error") or {}).get("request_id")}
-            for kind in ("tasks", "plans") for r in run[kind] if r["result"] in (FAILED, NOT_ATTEMPTED)]
+            for kind in ("tasks", "plans") for r in run[kind] if r["result"] in (FAILED, NOT_ATTEMPTED, UNKNOWN)]
 
 
 def summarize(runs) -> dict:
@@ -272,6 +276,7 @@ class WindowReport:
                          "summary": summarize(runs), "runs": runs}
         if self.written:
             write_atomically(self.json_path, _json_writer(self.document))
-            problems = [(k[:-1], r) for k in ("tasks", "plans") for r in run[k] if r["result"] in (FAILED, NOT_ATTEMPTED)]
+            problems = [(k[:-1], r) for k in ("tasks", "plans") for r in run[k]
+                        if r["result"] in (FAILED, NOT_ATTEMPTED, UNKNOWN)]
             write_atomically(self.markdown_path, render_markdown(self.document, problems))
         return self.document

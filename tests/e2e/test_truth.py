@@ -8,9 +8,14 @@ but applied late or never, drift, leaks, re-arm and records that tell the truth 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
+from e2ekit import ROOT
 from invariants import assert_window_invariant, selection_of, snapshot
-from windowrun import report, run_phase
+from windowrun import MAINTENANCE, PAUSE_PUT, WhenRequests, report, run_phase, window_vars
 
 FINANCE = {"workspace": "Finance"}
 
@@ -174,3 +179,29 @@ def test_a_whole_window_with_every_check_still_brings_back_exactly_what_it_took(
     out = run_phase(ansible_env, "mw-all", "resume", tmp_path).stdout
     assert_window_invariant(before, emulator, "mw-all", "resumed")
     assert "everything found with the marker is back" in out
+
+
+def test_ctrl_c_while_pausing_leaves_a_record_naming_every_task_it_may_have_changed(emulator, ansible_env, tmp_path):
+    before = snapshot(emulator)
+    emulator.admin("POST", "config", json={"latency_ms": 150})
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", str(MAINTENANCE), "-e",
+           json.dumps(window_vars("mw-sigint", "pause", tmp_path, talend_max_workers=1))]
+    play = subprocess.Popen(cmd, env=ansible_env, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    watcher = WhenRequests(emulator, 5, lambda: play.send_signal(signal.SIGINT),
+                           count=lambda summary: summary["byRoute"].get(PAUSE_PUT, 0))
+    try:
+        out, dummy = play.communicate(timeout=180)
+    finally:
+        watcher.stop()
+    assert watcher.fired and play.returncode != 0, out[-2000:]
+    emulator.admin("POST", "config", json={"latency_ms": 0})
+    marker = "[maintenance-window:mw-sigint]"
+    changed = {tid for tid, t in emulator.tasks().items() if (t.get("taskPauseDetails") or {}).get("pause")
+               and (t["taskPauseDetails"].get("pauseContext") or "").endswith(marker)}
+    run = report(tmp_path, "mw-sigint")["runs"][-1]
+    recorded = {r["id"]: r["result"] for r in run["tasks"]}
+    assert changed and all(recorded[t] != "not attempted" for t in changed), (changed, recorded)
+    assert any(r.startswith("may have changed") for r in recorded.values()) and run["outcome"] == "failed"
+    run_phase(ansible_env, "mw-sigint", "resume", tmp_path)
+    assert_window_invariant(before, emulator, "mw-sigint", "resumed")

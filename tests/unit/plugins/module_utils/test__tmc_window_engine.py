@@ -224,3 +224,17 @@ def test_a_resume_accepted_but_still_held_fails_that_id(scripted, monkeypatch):
     result = run(phase="resume", task_ids=["t1"])
     assert result["failed"] and result["resumed_task_ids"] == [] and result["failed_ids"] == ["t1"]
     assert "never seen resumed" in result["failures"][0]["message"] and "run the resume phase again" in result["msg"]
+
+
+def test_a_signal_while_the_pauses_go_out_records_every_due_id_as_may_have_changed(scripted, tmp_path, monkeypatch):
+    from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_engine as E
+
+    def interrupted(*args, **kwargs):
+        raise E.PhaseInterrupted("SIGTERM")
+
+    monkeypatch.setattr(E, "change_states", interrupted)
+    scripted.queue(200, TASK)
+    result = run(task_ids=["t1"], report_dir=str(tmp_path))
+    assert result["failed"] and "Interrupted by SIGTERM" in result["msg"]
+    (record,) = json.loads((tmp_path / "w1.json").read_text())["runs"][-1]["tasks"]
+    assert record["result"].startswith("may have changed") and record["action"] == "pause"
