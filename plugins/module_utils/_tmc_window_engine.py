@@ -37,6 +37,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drift
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import NOTHING_SENT, check_request
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_leaks import find_leaks
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_order import horizon_seconds, soonest_first
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_rearm import check_schedules
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import (
     WindowReport,
@@ -79,6 +80,8 @@ class PhaseOutcome:
     :param leaks: ``Leaks`` (end of the drain, resume) or None. :param drift: ``Drift`` (resume) or None.
     :param schedules: ``ScheduleCheck`` (skipped runs and re-arm, after the resume) or None.
     :param error: ``"<step>: <message>"`` of a step that stopped the phase, or None.
+    :param order: pause phase: ``{horizon_seconds, due_in_horizon, error}`` of the soonest-first order, or None.
+    :param due_soon: pause phase: ``{id: due time}`` of what had a run due while the pause went out.
     :param sending: the pause or resume calls are going out (a record written now lists every due id without an
         answer as "may have changed").
     """
@@ -98,6 +101,8 @@ class PhaseOutcome:
     schedules: object = None
     error: str | None = None
     sending: bool = False
+    order: object = None
+    due_soon: dict = field(default_factory=dict)
 
     def _changed(self, change) -> list:
         """Ids of ``change`` that took effect: answered 202 and not refuted by the read-back, or confirmed by it
@@ -159,6 +164,8 @@ class PhaseOutcome:
         if selection is not None and not self.request.pausing:
             steps["search"] = {"searched": selection.searched, "outside_scope": selection.outside_scope,
                                "other_windows": selection.other_windows}
+        if self.order is not None:
+            steps["order"] = self.order
         for step in (self.leaks, self.drift):
             if step is not None:
                 steps[type(step).__name__.lower()] = step.record()
@@ -169,6 +176,19 @@ class PhaseOutcome:
                          error=self.error or (("Read back the writes: %s" % verify.error) if verify.error else None)
                          or (self.drain.error if self.drain else None),
                          drain=self.drain.record() if self.drain else None, steps=steps)
+
+
+def _soonest_first(client, outcome) -> tuple:
+    """The plans and the tasks to pause, those with a run due soonest first (``_tmc_window_order``)."""
+    due = outcome.plans.to_pause + outcome.tasks.to_pause
+    if not due:
+        return [], []
+    now_ms = parse_instant(utc_now(), "now")
+    horizon = horizon_seconds(len(due), client.limiter.per_minute)
+    ordered, outcome.due_soon, error = soonest_first(client, due, now_ms, horizon)
+    outcome.order = {"horizon_seconds": horizon, "due_in_horizon": len(outcome.due_soon), "error": error}
+    plan_ids = {e["id"] for e in outcome.plans.to_pause}
+    return [e for e in ordered if e["id"] in plan_ids], [e for e in ordered if e["id"] not in plan_ids]
 
 
 def _about_to_send(outcome, report):
@@ -191,11 +211,12 @@ def _pause(client, outcome, report, say):
     outcome.tasks = sort_for_pause(outcome.selection.tasks, window)
     outcome.plans = sort_for_pause(outcome.selection.plans, window)
     context = window.pause_context(request.reason)
+    plans, tasks = _soonest_first(client, outcome)
     _about_to_send(outcome, report)
-    outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.plans.to_pause], True, context,
-                                        outcome.check_mode)
-    outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.tasks.to_pause], True, context,
-                                        outcome.check_mode)
+    outcome.plan_change = change_states(client, PLAN, [e["id"] for e in plans], True, context, outcome.check_mode,
+                                        say, "Window %s: pausing plans" % window.id)
+    outcome.task_change = change_states(client, TASK, [e["id"] for e in tasks], True, context, outcome.check_mode,
+                                        say, "Window %s: pausing tasks" % window.id)
     outcome.sending = False
     _verify(client, outcome, pausing=True)
     report.record(outcome.record())
