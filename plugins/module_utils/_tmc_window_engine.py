@@ -285,7 +285,8 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
     :param say: ``say(line)`` tells the operator a line as it happens (drain polls).
     :param warn: ``warn(text)`` for non-fatal problems, or None.
     :returns: the action result (dict): ``changed``, ``messages``, ``selection_messages``, ``phase_message``,
-        ``report_message``, ``finding_messages`` (one line per class of finding of the checks), ``error``, ``outcome``, ``started``, ``counts``, ``failures``, ``summary``,
+        ``report_message``, ``finding_messages`` (one line per class of finding of the checks), ``error``,
+        ``outcome``, ``started``, ``counts``, ``failures``, ``summary``,
         ``paused_task_ids``, ``paused_plan_ids``, ``resumed_task_ids``, ``resumed_plan_ids``, ``failed_ids``,
         ``drain``, ``stats`` (``set_stats`` data), ``json_path``/``markdown_path`` when written; ``failed`` and
         ``msg`` (what went wrong and what to run next) when the phase failed.
@@ -311,10 +312,23 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
         return _refused(params, "Window %s: %s %s" % (window.id, exc, NOTHING_SENT))
     report = WindowReport(request.report_dir, window.id, request.tenant, check_mode)
     try:
+        if not report.lock():
+            return _refused(params, "Window %s: another run of this window is going on on this machine (its report %s "
+                                    "is locked): let it end, then run again. %s" % (window.id, report.json_path,
+                                                                                   NOTHING_SENT))
         report.earlier_runs()  # a file that is not a report of this window is set aside before any request
     except OSError as exc:
+        report.unlock()
         return _refused(params, "Window %s: the report %s cannot be read or set aside: %s. %s" % (
             window.id, report.json_path, exc.strerror or exc, NOTHING_SENT))
+    try:
+        return _run(client, request, report, check_mode, say, started)
+    finally:
+        report.unlock()
+
+
+def _run(client, request, report, check_mode, say, started) -> dict:
+    """The phase once its report is locked (see :func:`run_window_phase`)."""
     outcome = PhaseOutcome(request, started, check_mode)
     report_error = None
     try:

@@ -17,10 +17,13 @@ says the same for people. Both are written atomically (temporary file in the sam
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import write_atomically
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import ensure_private_directory, write_atomically
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_token_cache import default_cache_dir
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_markdown import render_markdown
 
@@ -249,6 +252,33 @@ class WindowReport:
     def written(self) -> bool:
         """True when the report files are written (a directory, and not check mode)."""
         return bool(self.json_path) and not self.check_mode
+
+    def lock(self) -> bool:
+        """Hold an exclusive lock on the report for this run, so that two runs of one window on one controller never
+        interleave their records. The lock file lives in the user's private cache directory (named by a hash of the
+        report's path), not beside the report. Released by :meth:`unlock` or when the process ends.
+
+        :returns: False when another run holds it. :raises OSError: the lock file cannot be made.
+        """
+        if not self.written:
+            return True
+        ensure_private_directory(default_cache_dir())
+        digest = hashlib.sha256(self.json_path.encode("utf-8")).hexdigest()[:24]
+        path = os.path.join(default_cache_dir(), "window-%s.lock" % digest)
+        self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            return False
+        return True
+
+    def unlock(self) -> None:
+        """Release the lock of :meth:`lock`."""
+        if getattr(self, "_lock_fd", None) is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def earlier_runs(self) -> list:
         """The runs of this window already in the report on this machine (a set-aside unreadable file: none)."""

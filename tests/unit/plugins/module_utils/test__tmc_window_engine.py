@@ -263,3 +263,15 @@ def test_the_tasks_due_soonest_are_paused_first(scripted, tmp_path):
     assert [s["url"].rsplit("/", 2)[1] for s in scripted.sent if s["method"] == "PUT"] == ["t2", "t1"]
     assert json.loads((tmp_path / "w1.json").read_text())["runs"][-1]["order"]["due_in_horizon"] == 1
     assert not result.get("failed")
+
+
+def test_a_second_run_of_the_same_window_at_once_is_refused_before_any_request(scripted, tmp_path):
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import WindowReport
+
+    first = WindowReport(str(tmp_path), "w1")
+    assert first.lock()
+    try:
+        result = run(task_ids=["t1"], report_dir=str(tmp_path))
+    finally:
+        first.unlock()
+    assert result["failed"] and "another run of this window is going on" in result["msg"] and scripted.sent == []
