@@ -181,8 +181,8 @@ class PhaseOutcome:
 def _soonest_first(client, outcome) -> tuple:
     """The plans and the tasks to pause, those with a run due soonest first (``_tmc_window_order``)."""
     due = outcome.plans.to_pause + outcome.tasks.to_pause
-    if not due:
-        return [], []
+    if not due or outcome.check_mode:  # nothing goes out in check mode: no order to choose, no search sent
+        return outcome.plans.to_pause, outcome.tasks.to_pause
     now_ms = parse_instant(utc_now(), "now")
     horizon = horizon_seconds(len(due), client.limiter.per_minute)
     ordered, outcome.due_soon, error = soonest_first(client, due, now_ms, horizon)

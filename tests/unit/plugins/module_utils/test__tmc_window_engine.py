@@ -75,11 +75,10 @@ def test_report_of_a_tenant_is_named_after_it(scripted, tmp_path):
 
 def test_check_mode_sends_no_put_and_writes_nothing(scripted, tmp_path):
     scripted.queue(200, TASK)
-    scripted.queue(200, page())
     scripted.queue(200, TASK)
     result = run(check_mode=True, task_ids=["t1"], report_dir=str(tmp_path / "r"))
     assert result["changed"] is True and result["phase_message"].startswith("Window w1: would pause 1")
-    assert [s["method"] for s in scripted.sent] == ["GET", "POST", "GET"] and not (tmp_path / "r").exists()
+    assert [s["method"] for s in scripted.sent] == ["GET", "GET"] and not (tmp_path / "r").exists()
     assert result["report_message"] == "" and "json_path" not in result
 
 
