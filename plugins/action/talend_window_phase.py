@@ -16,14 +16,18 @@ engine and keeps every ``no_log`` value out of the result.
 from __future__ import annotations
 
 import os
+import signal
 from contextlib import contextmanager
 
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import tmc_argument_spec
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_engine import run_window_phase
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import tmc_argument_spec, url_password
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_engine import (
+    PhaseInterrupted,
+    run_window_phase,
+)
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import window_argument_spec
 
 display = Display()
@@ -44,6 +48,21 @@ def _environment(values):
                 os.environ[key] = value
 
 
+@contextmanager
+def _signals_stop_the_phase():
+    """SIGINT and SIGTERM (Ctrl-C, AWX's cancel: ansible-playbook terminates its workers) raise
+    ``PhaseInterrupted`` in the engine, which records what it did before the worker ends."""
+    def interrupt(signum, frame):
+        raise PhaseInterrupted(signal.Signals(signum).name)
+
+    saved = {number: signal.signal(number, interrupt) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
 class ActionModule(ActionBase):
     """Run one phase of a maintenance window (see the module documentation)."""
 
@@ -55,11 +74,12 @@ class ActionModule(ActionBase):
         self._compute_environment_string(environment)
         warnings = []
         spec = dict(tmc_argument_spec(), **window_argument_spec())
-        with _environment(environment):
+        with _environment(environment), _signals_stop_the_phase():
             dummy, params = self.validate_argument_spec(argument_spec=spec)
             outcome = run_window_phase(params, check_mode=bool(self._play_context.check_mode),
                                        say=display.display, warn=warnings.append)
         outcome["warnings"] = warnings + outcome.get("warnings", [])
         result.update(outcome)
         secrets = {"%s" % params[k] for k, option in spec.items() if option.get("no_log") and params.get(k)}
+        secrets |= {p for p in [url_password(params.get("api_url"))] if p}
         return remove_values(result, secrets)

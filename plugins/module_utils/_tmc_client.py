@@ -52,6 +52,24 @@ PAGE_LIMIT = 100
 """Largest page the API serves (``limit`` 1..100)."""
 
 
+def url_password(url):
+    """The password of a ``user:password@`` part of ``url``, or None: a secret to keep out of every output."""
+    try:
+        return urlsplit("%s" % (url,)).password
+    except ValueError:
+        return None
+
+
+def redacted_url(url) -> str:
+    """``url`` with any ``user:password@`` part replaced by ``***@``, for messages (never print a password)."""
+    text = "%s" % (url,)
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text.split("@")[-1] if "@" in text else text
+    authority, slash, path = rest.partition("/")
+    return "%s://%s%s%s" % (scheme, "***@" + authority.rsplit("@", 1)[1] if "@" in authority else authority, slash, path)
+
+
 def base_url_for(region: str | None = None, api_url: str | None = None) -> str:
     """Return the API base URL (no trailing slash) from ``api_url`` or ``region``.
 
@@ -63,13 +81,14 @@ def base_url_for(region: str | None = None, api_url: str | None = None) -> str:
     if api_url:
         parts = urlsplit(api_url.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise TalendConfigError("api_url must be an https:// URL such as https://api.eu.cloud.talend.com, got %r" % api_url)
+            raise TalendConfigError("api_url must be an https:// URL such as https://api.eu.cloud.talend.com, got %r"
+                                    % redacted_url(api_url))
         if parts.username or parts.password or parts.query or parts.fragment:
             raise TalendConfigError("api_url must not carry credentials, a query or a fragment; pass tokens with 'token'.")
         if parts.scheme == "http" and not is_loopback_host(parts.hostname):
             raise TalendConfigError(
                 "api_url %r uses http:// on a non-loopback host; use https:// (http:// is allowed only for "
-                "127.0.0.1, localhost or ::1, e.g. the local emulator)." % api_url
+                "127.0.0.1, localhost or ::1, e.g. the local emulator)." % redacted_url(api_url)
             )
         return api_url.strip().rstrip("/")
     region = (region or "us").strip()
@@ -265,14 +284,21 @@ def map_concurrently(client, function, values) -> list:
     :param client: a :class:`TalendClient` (its ``max_workers`` bounds the threads).
     :param function: callable taking one value.
     :param values: iterable of values.
-    :raises: the first exception a call raised.
+    :raises: the first exception a call raised, or one raised in the calling thread while it waits (a signal):
+        then the calls not started yet are cancelled, never sent.
     """
     values = list(values)
     workers = max(1, min(client.max_workers, len(values)))
     if workers == 1:
         return [function(v) for v in values]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         return list(pool.map(function, values))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def tmc_argument_spec() -> dict:
@@ -331,6 +357,9 @@ def client_from_module(module) -> TalendClient:
     """Build the client from an ``AnsibleModule``'s params, failing the module on bad input."""
     from ansible.module_utils.basic import missing_required_lib
 
+    password = url_password(module.params.get("api_url"))
+    if password:
+        module.no_log_values.add(password)  # the module's answer, its invocation included, never shows it
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
     try:

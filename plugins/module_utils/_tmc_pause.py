@@ -20,7 +20,8 @@ PAUSE_403_HINT = (
 )
 
 
-def set_pause_states(client, kind, ids, paused, pause_context=None, check_mode=False, read_first=False):
+def set_pause_states(client, kind, ids, paused, pause_context=None, check_mode=False, read_first=False,
+                     on_done=None):
     """Bring every executable of ``ids`` to ``paused``; attempt every id even when some fail.
 
     Without ``read_first`` one ``PUT {kind.path}/{id}/pause`` per id tells both the previous
@@ -35,6 +36,7 @@ def set_pause_states(client, kind, ids, paused, pause_context=None, check_mode=F
     :param pause_context: ``pauseContext`` text to send (str or None).
     :param check_mode: report what would change without any ``PUT``.
     :param read_first: read each state before writing (forced on in check mode).
+    :param on_done: called with no argument after each id's call ended (progress), or None.
     :returns: ``(entries, failures)``: ``entries`` one dict per succeeded id in input order
         (``id``, ``name`` when read, ``paused``, ``previous_paused``, ``changed``, ``pause_context``);
         ``failures`` one dict per failed id (``id``, ``status``, ``message``, ``detail``,
@@ -51,6 +53,9 @@ def set_pause_states(client, kind, ids, paused, pause_context=None, check_mode=F
             elif exc.status == 404:
                 exc = exc.with_hint("No %s with this id: check the id and the region." % kind.name)
             return None, dict(exc.as_dict(), id=executable_id)
+        finally:
+            if on_done is not None:
+                on_done()
 
     outcomes = map_concurrently(client, one, ids)
     entries = [entry for entry, _failure in outcomes if entry is not None]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_pause import set_pause_states
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_progress import Progress
 
 
 @dataclass
@@ -60,7 +61,7 @@ class ChangeOutcome:
         return any(e.get("changed") for e in self.entries)
 
 
-def change_states(client, kind, ids, paused, pause_context, check_mode=False) -> ChangeOutcome:
+def change_states(client, kind, ids, paused, pause_context, check_mode=False, say=None, label=None) -> ChangeOutcome:
     """Bring every id of ``ids`` to ``paused`` (``PUT {kind.path}/{id}/pause``, see ``_tmc_pause``).
 
     Every id is attempted; a failed id does not stop the others. In check mode each state is read
@@ -69,14 +70,18 @@ def change_states(client, kind, ids, paused, pause_context, check_mode=False) ->
     :param client: a ``TalendClient``. :param kind: ``TASK`` or ``PLAN``.
     :param ids: validated ids (list of str). :param paused: target state (bool).
     :param pause_context: the ``pauseContext`` to send (str).
+    :param say: ``say(line)`` for the progress of a long call (done/total, rate, time left every 30 s), or None.
+    :param label: what the progress lines say the call does, e.g. ``"Window CHG0042: pausing tasks"``.
     :returns: a :class:`ChangeOutcome` (``at`` None and no call made when ``ids`` is empty).
     """
     outcome = ChangeOutcome(kind=kind, ids=list(ids or []))
     if not outcome.ids:
         return outcome
+    progress = Progress(say, label or kind.plural, len(outcome.ids)) if say is not None else None
     try:
         outcome.entries, outcome.failures = set_pause_states(client, kind, outcome.ids, paused, pause_context,
-                                                             check_mode=check_mode)
+                                                             check_mode=check_mode,
+                                                             on_done=progress.tick if progress else None)
     except TalendError as exc:
         outcome.error = str(exc)
     outcome.at = utc_now()

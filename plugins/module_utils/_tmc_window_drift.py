@@ -50,13 +50,15 @@ class Drift:
 
 
 def held_by_record(runs) -> dict:
-    """``{id: {kind, name, where}}`` of what the pause runs of ``runs`` hold and no later resume run brought back."""
+    """``{id: {kind, name, where, workspace_id}}`` of what the pause runs of ``runs`` hold and no later resume run
+    brought back (a record of an older version without ``workspace_id`` is never taken as moved)."""
     held = {}
     for run in runs:
         for kind in ("tasks", "plans"):
             for record in run.get(kind) or []:
                 if run.get("phase") == "pause" and record.get("result") in WINDOW_HOLDS:
-                    held[record["id"]] = {"kind": kind[:-1], "name": record.get("name"), "where": record.get("where")}
+                    held[record["id"]] = {"kind": kind[:-1], "name": record.get("name"), "where": record.get("where"),
+                                          "workspace_id": record.get("workspace_id")}
                 elif run.get("phase") == "resume" and record.get("action") == "resume":
                     held.pop(record["id"], None)
     return held
@@ -66,6 +68,28 @@ def seen_by_pause(runs) -> set:
     """Every id a pause run of ``runs`` selected, whatever it did with it."""
     return {r["id"] for run in runs if run.get("phase") == "pause" for kind in ("tasks", "plans")
             for r in run.get(kind) or []}
+
+
+def window_users(runs) -> set:
+    """The accounts that paused for this window, as the API recorded them (``verify.paused_by`` of its pause runs)."""
+    return {user for run in runs if run.get("phase") == "pause"
+            for user in (run.get("verify") or {}).get("paused_by") or []}
+
+
+def set_aside_foreign(selection, users) -> None:
+    """Take out of ``selection`` what carries the window's marker but was paused by an account that never paused
+    for this window (a person who typed the marker, another tool): listed in ``selection.foreign_marked``, left
+    paused. Without a pause record (``users`` empty) nothing is taken out: the marker is all there is to go by.
+
+    :param selection: the resume's ``Selection`` (changed in place). :param users: :func:`window_users`.
+    """
+    if not users:
+        return
+    for kind in ("tasks", "plans"):
+        kept = []
+        for entry in getattr(selection, kind):
+            (kept if entry.get("pause_user") in users else selection.foreign_marked).append(entry)
+        setattr(selection, kind, kept)
 
 
 def find_drift(runs, selection) -> Drift:
@@ -85,9 +109,9 @@ def find_drift(runs, selection) -> Drift:
     for executable_id, recorded in sorted(held.items()):
         base = {"kind": recorded["kind"], "id": executable_id, "name": recorded["name"]}
         if executable_id in still:
-            now = still[executable_id]["where"]
-            if recorded["where"] and now != recorded["where"]:
-                out.moved.append(dict(base, **{"from": recorded["where"], "to": now}))
+            now = still[executable_id]
+            if recorded["workspace_id"] and now.get("workspace_id") != recorded["workspace_id"]:
+                out.moved.append(dict(base, **{"from": recorded["where"], "to": now["where"]}))
             continue
         seen = selection.seen.get(executable_id)
         if seen is None:

@@ -32,9 +32,15 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule imp
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome, change_states
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drain import Drain
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drift import find_drift, held_by_record
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drift import (
+    find_drift,
+    held_by_record,
+    set_aside_foreign,
+    window_users,
+)
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import NOTHING_SENT, check_request
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_leaks import find_leaks
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_order import horizon_seconds, soonest_first
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan import make_plan
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_client import PlanClient, WriteRefused
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_html import render_plan_html
@@ -64,6 +70,10 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text 
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_verify import Verification, verify_changes
 
+class PhaseInterrupted(Exception):
+    """A signal (SIGINT, SIGTERM: what AWX sends on cancel) stopped the phase; ``str()`` names it."""
+
+
 REQUESTS_MISSING = ("The Python library 'requests' is required on the controller (the Python that runs "
                     "ansible-playbook, or the execution environment): pip install -r requirements.txt of the collection.")
 
@@ -79,6 +89,10 @@ class PhaseOutcome:
     :param leaks: ``Leaks`` (end of the drain, resume) or None. :param drift: ``Drift`` (resume) or None.
     :param schedules: ``ScheduleCheck`` (skipped runs and re-arm, after the resume) or None.
     :param error: ``"<step>: <message>"`` of a step that stopped the phase, or None.
+    :param order: pause phase: ``{horizon_seconds, due_in_horizon, error}`` of the soonest-first order, or None.
+    :param due_soon: pause phase: ``{id: due time}`` of what had a run due while the pause went out.
+    :param sending: the pause or resume calls are going out (a record written now lists every due id without an
+        answer as "may have changed").
     """
 
     request: object
@@ -95,6 +109,9 @@ class PhaseOutcome:
     drift: object = None
     schedules: object = None
     error: str | None = None
+    sending: bool = False
+    order: object = None
+    due_soon: dict = field(default_factory=dict)
 
     def _changed(self, change) -> list:
         """Ids of ``change`` that took effect: answered 202 and not refuted by the read-back, or confirmed by it
@@ -147,13 +164,17 @@ class PhaseOutcome:
         window, selection, verify = self.request.window, self.selection, self.verify
         lost = self.lost_answers()
         tasks = entry_records(self.request.phase, window, selection.tasks if selection else [],
-                              self.task_change if self.task_change.at else None, lost, verify.never_confirmed)
+                              self.task_change if self.task_change.at else None, lost, verify.never_confirmed,
+                              self.sending)
         plans = entry_records(self.request.phase, window, selection.plans if selection else [],
-                              self.plan_change if self.plan_change.at else None, lost, verify.never_confirmed)
+                              self.plan_change if self.plan_change.at else None, lost, verify.never_confirmed,
+                              self.sending)
         steps = {"verify": verify.record(lost)}
         if selection is not None and not self.request.pausing:
             steps["search"] = {"searched": selection.searched, "outside_scope": selection.outside_scope,
                                "other_windows": selection.other_windows}
+        if self.order is not None:
+            steps["order"] = self.order
         for step in (self.leaks, self.drift):
             if step is not None:
                 steps[type(step).__name__.lower()] = step.record()
@@ -164,6 +185,27 @@ class PhaseOutcome:
                          error=self.error or (("Read back the writes: %s" % verify.error) if verify.error else None)
                          or (self.drain.error if self.drain else None),
                          drain=self.drain.record() if self.drain else None, steps=steps)
+
+
+def _soonest_first(client, outcome) -> tuple:
+    """The plans and the tasks to pause, those with a run due soonest first (``_tmc_window_order``)."""
+    due = outcome.plans.to_pause + outcome.tasks.to_pause
+    if not due or outcome.check_mode:  # nothing goes out in check mode: no order to choose, no search sent
+        return outcome.plans.to_pause, outcome.tasks.to_pause
+    now_ms = parse_instant(utc_now(), "now")
+    horizon = horizon_seconds(len(due), client.limiter.per_minute)
+    ordered, outcome.due_soon, error = soonest_first(client, due, now_ms, horizon)
+    outcome.order = {"horizon_seconds": horizon, "due_in_horizon": len(outcome.due_soon), "error": error}
+    plan_ids = {e["id"] for e in outcome.plans.to_pause}
+    return [e for e in ordered if e["id"] in plan_ids], [e for e in ordered if e["id"] not in plan_ids]
+
+
+def _about_to_send(outcome, report):
+    """Record what is about to be sent before sending it, so that a run killed while its calls go out leaves a
+    record that names every id it may have changed."""
+    outcome.sending = True
+    if not outcome.check_mode:
+        report.record(outcome.record())
 
 
 def _verify(client, outcome, pausing):
@@ -178,10 +220,13 @@ def _pause(client, outcome, report, say):
     outcome.tasks = sort_for_pause(outcome.selection.tasks, window)
     outcome.plans = sort_for_pause(outcome.selection.plans, window)
     context = window.pause_context(request.reason)
-    outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.plans.to_pause], True, context,
-                                        outcome.check_mode)
-    outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.tasks.to_pause], True, context,
-                                        outcome.check_mode)
+    plans, tasks = _soonest_first(client, outcome)
+    _about_to_send(outcome, report)
+    outcome.plan_change = change_states(client, PLAN, [e["id"] for e in plans], True, context, outcome.check_mode,
+                                        say, "Window %s: pausing plans" % window.id)
+    outcome.task_change = change_states(client, TASK, [e["id"] for e in tasks], True, context, outcome.check_mode,
+                                        say, "Window %s: pausing tasks" % window.id)
+    outcome.sending = False
     _verify(client, outcome, pausing=True)
     report.record(outcome.record())
     if request.drain.enabled and not outcome.failed_ids():
@@ -204,13 +249,16 @@ def _resume(client, outcome, report, say):
     window = outcome.request.window
     earlier = report.earlier_runs()
     outcome.selection = select_for_resume(client, outcome.request, expected=held_by_record(earlier))
+    set_aside_foreign(outcome.selection, window_users(earlier))
     outcome.drift = find_drift(earlier, outcome.selection)
     outcome.leaks = find_leaks(client, [dict(e, paused_at=e.get("pause_date")) for e in outcome.selection.tasks])
     context = window.resume_context()
+    _about_to_send(outcome, report)
     outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.selection.tasks], False, context,
                                         outcome.check_mode)
     outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.selection.plans], False, context,
                                         outcome.check_mode)
+    outcome.sending = False
     _verify(client, outcome, pausing=False)
     if not outcome.check_mode:
         resumed = set(outcome.resumed_task_ids()) | set(outcome.resumed_plan_ids())
@@ -246,7 +294,8 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
     :param say: ``say(line)`` tells the operator a line as it happens (drain polls).
     :param warn: ``warn(text)`` for non-fatal problems, or None.
     :returns: the action result (dict): ``changed``, ``messages``, ``selection_messages``, ``phase_message``,
-        ``report_message``, ``finding_messages`` (one line per class of finding of the checks), ``error``, ``outcome``, ``started``, ``counts``, ``failures``, ``summary``,
+        ``report_message``, ``finding_messages`` (one line per class of finding of the checks), ``error``,
+        ``outcome``, ``started``, ``counts``, ``failures``, ``summary``,
         ``paused_task_ids``, ``paused_plan_ids``, ``resumed_task_ids``, ``resumed_plan_ids``, ``failed_ids``,
         ``drain``, ``stats`` (``set_stats`` data), ``json_path``/``markdown_path`` when written; ``failed`` and
         ``msg`` (what went wrong and what to run next) when the phase failed.
@@ -273,12 +322,34 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
     if request.planning:
         return _plan(client, request, params, check_mode)
     report = WindowReport(request.report_dir, window.id, request.tenant, check_mode)
+    try:
+        if not report.lock():
+            return _refused(params, "Window %s: another run of this window is going on on this machine (its report %s "
+                                    "is locked): let it end, then run again. %s" % (window.id, report.json_path,
+                                                                                   NOTHING_SENT))
+        report.earlier_runs()  # a file that is not a report of this window is set aside before any request
+    except OSError as exc:
+        report.unlock()
+        return _refused(params, "Window %s: the report %s cannot be read or set aside: %s. %s" % (
+            window.id, report.json_path, exc.strerror or exc, NOTHING_SENT))
+    try:
+        return _run(client, request, report, check_mode, say, started)
+    finally:
+        report.unlock()
+
+
+def _run(client, request, report, check_mode, say, started) -> dict:
+    """The phase once its report is locked (see :func:`run_window_phase`)."""
     outcome = PhaseOutcome(request, started, check_mode)
     report_error = None
     try:
         (_pause if request.pausing else _resume)(client, outcome, report, say)
     except PhaseError as exc:
         outcome.error = str(exc)
+    except PhaseInterrupted as exc:
+        outcome.error = ("Interrupted by %s: the run stopped; the record names every task and plan it may have "
+                         "changed. Run the phase again: it reads the truth from the API." % exc)
+        report_error = _record_last(outcome, report)
     except OSError as exc:
         report_error = "the report %s could not be written: %s" % (report.json_path, exc.strerror or exc)
     return _result(outcome, report, report_error)
@@ -317,6 +388,15 @@ def _plan(client, request, params, check_mode) -> dict:
         result.update(failed=True, msg="Window %s: the plan phase stopped at %s. Nothing was changed (the plan only "
                                        "reads)." % (window.id, plan.error.rstrip(".")))
     return result
+
+
+def _record_last(outcome, report):
+    """Write the record of an interrupted run; the error text when that failed too, else None."""
+    try:
+        report.record(outcome.record())
+    except (OSError, PhaseInterrupted) as exc:
+        return "the report %s could not be written: %s" % (report.json_path, exc)
+    return None
 
 
 def _result(outcome, report, report_error) -> dict:

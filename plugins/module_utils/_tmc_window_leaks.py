@@ -12,7 +12,7 @@ Pausing discards every new run request (scheduled, manual, webhook), the vendor 
 reported bug is "paused but it still ran". At the end of the drain and at resume, the executions of each
 environment that holds paused tasks are read from the earliest pause time on (``GET
 /processing/executables/tasks/executions`` with ``environmentId`` and ``from``, paged: no request per task), and
-every execution of a held task that started after that task's pause is a leak.
+every execution of a held task requested (``triggerTimestamp``) after that task's pause is a leak.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule imp
 class Leaks:
     """Executions of held tasks that started after their pause.
 
-    :param found: ``[{execution_id, task_id, name, type, start, status}]`` (times ISO 8601 UTC).
+    :param found: ``[{execution_id, task_id, name, type, start, status}]`` (``start``: when the run was requested,
+        its ``triggerTimestamp``, ISO 8601 UTC; a run requested before the pause that started after it is no leak).
     :param checked: number of held tasks looked at. :param error: why the executions could not be read, or None.
     """
 
@@ -74,11 +75,12 @@ def find_leaks(client, held) -> Leaks:
                 if summary["task_id"] not in tasks:
                     continue
                 entry, paused_at = tasks[summary["task_id"]]
-                started = _ms(summary["start_timestamp"] or summary["trigger_timestamp"])
-                if started is not None and started > paused_at:
+                # a run requested before the pause may start after it (dispatching): only the request time counts
+                requested = _ms(summary["trigger_timestamp"] or summary["start_timestamp"])
+                if requested is not None and requested > paused_at:
                     out.found.append({"execution_id": summary["execution_id"], "task_id": summary["task_id"],
                                       "name": entry.get("name"), "type": summary["execution_type"],
-                                      "start": summary["start_timestamp"] or summary["trigger_timestamp"],
+                                      "start": summary["trigger_timestamp"] or summary["start_timestamp"],
                                       "status": summary["status"]})
     except TalendError as exc:
         out.error = str(exc)

@@ -28,6 +28,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors impor
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executions import PER_TASK_MAX
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import ENVIRONMENTS_PATH
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import window_of
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_order import horizon_seconds
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_runs import (
     DAY_MS,
     runs_in_flight,
@@ -118,6 +119,15 @@ class Plan:
                 "plan_requests": sum(self.requests.values()), "error": self.error}
 
 
+LIST_READS = ("GET /orchestration/executables/tasks", "POST /orchestration/executables/tasks/search",
+              "GET /orchestration/executables/plans")
+"""The list pages the pause phase reads again to read its writes back (``_tmc_window_verify``)."""
+
+
+def _list_reads(client) -> int:
+    return sum(client.sent[operation] for operation in LIST_READS)
+
+
 def _environment_ids(client, request) -> tuple:
     """``([environment ids], [names])``: those the selectors name, or every one (explicit ids, selectors by
     workspace, name or tags only). ``GET /orchestration/environments`` (the preflight's first request)."""
@@ -152,8 +162,27 @@ def drain_advice(start_ms, at_start, configured) -> dict:
             "unknown": [r["name"] for r in at_start if r["expected_end_ms"] is None]}
 
 
-def _cost(request, plan, selection_requests, detail_reads, rate_limit, renewable) -> dict:
-    """Requests of the pause and resume phases and their time at ``rate_limit`` (requests per minute)."""
+def _order_pages(seen, start_ms, writes, rate_limit) -> int:
+    """Pages of the events search the pause phase makes to pause the soonest-due first (``_tmc_window_order``): per
+    environment, the runs of ``[start, start + the time of the pause]`` read by the plan, 100 a page, at least 1."""
+    if not writes:
+        return 0
+    horizon_ms = horizon_seconds(writes, rate_limit) * 1000
+    return sum(max(1, int(math.ceil(len([t for t in times if t <= start_ms + horizon_ms]) / 100.0)))
+               for times in seen.values()) if seen else 1
+
+
+def _cost(request, plan, selection_requests, detail_reads, rate_limit, renewable, seen) -> dict:
+    """Requests of the pause and resume phases and their time at ``rate_limit`` (requests per minute).
+
+    The pause phase: its selection reads, a detail read per task when the list lacks pause details, the events
+    search that orders it, one ``PUT`` per task and plan to pause, and the read-back of the writes (the list pages
+    of the selection again); then the drain's polls. The resume phase: the same reads, one ``PUT`` per task and
+    plan the window will hold, and its read-back.
+
+    :param selection_requests: ``(requests of the selection, of them list pages)``.
+    """
+    selection_requests, list_pages = selection_requests
     to_pause = len(plan.tasks.to_pause) + len(plan.plans.to_pause)
     held_after = to_pause + len(plan.tasks.held) + len(plan.plans.held)
     drained = len(plan.tasks.to_pause) + len(plan.tasks.held)
@@ -161,12 +190,14 @@ def _cost(request, plan, selection_requests, detail_reads, rate_limit, renewable
     if request.drain.enabled and drained:
         per_poll = 2 * drained if drained <= PER_TASK_MAX else 2
     polls = 1 + int(math.ceil(plan.drain["needed_seconds"] / float(max(1, request.drain.interval)))) if per_poll else 0
-    pause = selection_requests + detail_reads + to_pause
-    resume = selection_requests + detail_reads + held_after
+    order = _order_pages(seen, plan.start_ms, to_pause, rate_limit)
+    pause = selection_requests + list_pages + detail_reads + order + to_pause
+    resume = selection_requests + list_pages + detail_reads + held_after
     seconds = int(math.ceil(pause * 60.0 / rate_limit))
     phase_seconds = seconds + (plan.drain["suggested_timeout"] if per_poll else 0)
     return {"rate_limit": rate_limit, "pause_requests": pause, "pause_seconds_at_rate_limit": seconds,
             "pause_writes": to_pause, "detail_reads": detail_reads, "selection_requests": selection_requests,
+            "read_back_requests": list_pages, "order_requests": order,
             "drain_requests_per_poll": per_poll, "drain_polls_expected": polls,
             "resume_requests": resume, "resume_seconds_at_rate_limit": int(math.ceil(resume * 60.0 / rate_limit)),
             "resume_writes": held_after, "phase_seconds": phase_seconds, "service_account": renewable,
@@ -191,14 +222,14 @@ def make_plan(client, request, now_ms, rate_limit) -> Plan:
         plan.requests = client.requests_sent()
         return plan
     plan.preflight = {"reachable": True, "credentials": True, "error": None}
-    before = sum(client.sent.values())
+    before, lists_before = sum(client.sent.values()), _list_reads(client)
     try:
         selection = select_for_pause(client, request)
     except PhaseError as exc:
         plan.error = str(exc)
         plan.requests = client.requests_sent()
         return plan
-    selection_requests = sum(client.sent.values()) - before
+    selection_requests = (sum(client.sent.values()) - before, _list_reads(client) - lists_before)
     plan.tasks, plan.plans = sort_for_pause(selection.tasks, request.window), sort_for_pause(selection.plans,
                                                                                              request.window)
     plan.preflight.update(pause_details_on_list=client.detail_reads_not_sent == 0,
@@ -207,8 +238,10 @@ def make_plan(client, request, now_ms, rate_limit) -> Plan:
     ours = {e["id"]: k for k, s in (("TASK", plan.tasks), ("PLAN", plan.plans)) for e in s.to_pause + s.held}
     others = {e["id"]: k for k, s in (("TASK", plan.tasks), ("PLAN", plan.plans)) for e in s.foreign}
     drained = [e["id"] for e in plan.tasks.to_pause + plan.tasks.held]
+    seen = {}
     try:
-        inside = scheduled_runs(client, environment_ids, request.start_ms, request.end_ms, dict(others, **ours))
+        inside = scheduled_runs(client, environment_ids, request.start_ms, request.end_ms, dict(others, **ours),
+                                seen=seen)
         plan.skipped = _named([r for r in inside if r["id"] in ours], names)
         plan.skipped_elsewhere = _named([r for r in inside if r["id"] not in ours], names)
         plan.durations = typical_durations(client, environment_ids, drained) if drained else {}
@@ -217,7 +250,7 @@ def make_plan(client, request, now_ms, rate_limit) -> Plan:
         plan.error = "%s: %s" % (STEP_READ, exc)
     plan.drain = drain_advice(request.start_ms, plan.at_start(), request.drain.timeout)
     plan.cost = _cost(request, plan, selection_requests, client.detail_reads_not_sent, rate_limit,
-                      bool(getattr(client.auth, "renewable", False)))
+                      bool(getattr(client.auth, "renewable", False)), seen)
     plan.requests = client.requests_sent()
     return plan
 

@@ -89,9 +89,11 @@ def cost_lines(plan) -> list:
     cost = plan.cost
     if not cost:
         return []
-    lines = ["The pause phase sends about %d request(s) (%d pause request(s), %d read(s) of the selection%s), %s at "
+    lines = ["The pause phase sends about %d request(s) (%d pause request(s), %d read(s) of the selection, %d to read "
+             "the writes back, %d page(s) of scheduled runs to pause the soonest-due first%s), %s at "
              "rate_limit %d/min%s." % (
-                 cost["pause_requests"], cost["pause_writes"], cost["selection_requests"],
+                 cost["pause_requests"], cost["pause_writes"], cost["selection_requests"], cost["read_back_requests"],
+                 cost["order_requests"],
                  ", %d read(s) of single tasks" % cost["detail_reads"] if cost["detail_reads"] else "",
                  duration_text(cost["pause_seconds_at_rate_limit"]), cost["rate_limit"],
                  ", then the drain polls (%d request(s) a poll)" % cost["drain_requests_per_poll"]

@@ -54,10 +54,11 @@ def iso(ms) -> str:
     return datetime.fromtimestamp(ms // 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def scheduled_runs(client, environment_ids, from_ms, to_ms, wanted) -> list:
+def scheduled_runs(client, environment_ids, from_ms, to_ms, wanted, seen=None) -> list:
     """Scheduled runs of the ``wanted`` tasks and plans in ``[from_ms, to_ms]``, every environment, every page.
 
     :param environment_ids: environment ids (list of str). :param wanted: ``{id: kind}`` of the ids to keep.
+    :param seen: a dict that gets ``{environment id: [epoch ms of every run found, wanted or not]}``, or None.
     :returns: runs sorted by time, each ``{kind: TASK|PLAN, id, at_ms, trigger}``.
     :raises TalendApiError: a search failed.
     """
@@ -65,6 +66,8 @@ def scheduled_runs(client, environment_ids, from_ms, to_ms, wanted) -> list:
     for environment_id in environment_ids:
         for event in iter_events(client, environment_id, from_ms, to_ms):
             kind, executable, at = str(event.get("type") or "").upper(), event.get("id"), epoch_ms(event.get("date"))
+            if seen is not None and at is not None:
+                seen.setdefault(environment_id, []).append(at)
             if wanted.get(executable) == kind and at is not None:
                 runs.append({"kind": kind, "id": executable, "at_ms": at, "trigger": event.get("sourceTriggerName") or ""})
     runs.sort(key=lambda r: (r["at_ms"], r["kind"], r["id"]))

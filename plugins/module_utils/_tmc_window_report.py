@@ -17,10 +17,13 @@ says the same for people. Both are written atomically (temporary file in the sam
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import write_atomically
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import ensure_private_directory, write_atomically
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_token_cache import default_cache_dir
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_markdown import render_markdown
 
@@ -36,6 +39,7 @@ RESUMED = "resumed"
 ALREADY_ACTIVE = "already active: resumed meanwhile (by someone else, or by this run when its answer was lost)"
 FAILED = "failed"
 NOT_ATTEMPTED = "not attempted"
+UNKNOWN = "may have changed: the run stopped before the answer came (run the phase again: it reads the truth)"
 WINDOW_HOLDS = (PAUSED, HELD, LOST_ANSWER)
 
 
@@ -48,7 +52,7 @@ def _error(failure) -> dict:
     return {k: failure.get(k) for k in ERROR_KEYS}
 
 
-def entry_records(phase, window, before, change=None, confirmed=(), never_confirmed=None) -> list:
+def entry_records(phase, window, before, change=None, confirmed=(), never_confirmed=None, sending=False) -> list:
     """One record per executable of ``before``: its state before, the action taken and its result.
 
     :param phase: ``pause`` or ``resume``.
@@ -58,6 +62,8 @@ def entry_records(phase, window, before, change=None, confirmed=(), never_confir
     :param change: the ``ChangeOutcome`` of the call for this kind, or None when no call was made.
     :param confirmed: ids read back in the wanted state although their answer did not say so (lost answers).
     :param never_confirmed: ``{id: what was seen}`` of ids answered 202 and never seen in the wanted state.
+    :param sending: the calls are being sent (the record written before them, or when the run was stopped while
+        they went out): every due id without an answer is recorded as :data:`UNKNOWN`, never as not attempted.
     :returns: list of ``{id, name, before, action, result, at, error?}``; ``error`` holds ``status``,
         ``message``, ``detail`` and ``request_id`` (the API's request id) of a failed call.
     """
@@ -71,7 +77,8 @@ def entry_records(phase, window, before, change=None, confirmed=(), never_confir
     for summary in before or []:
         eid = summary["id"]
         state = _before(summary)
-        record = {"id": eid, "name": summary.get("name"), "where": summary.get("where"), "before": state,
+        record = {"id": eid, "name": summary.get("name"), "where": summary.get("where"),
+                  "workspace_id": summary.get("workspace_id"), "before": state,
                   "action": "none", "result": None, "at": None}
         if phase == "pause" and state["paused"]:
             record["result"] = HELD if window.holds(state["pause_context"]) else FOREIGN
@@ -84,7 +91,7 @@ def entry_records(phase, window, before, change=None, confirmed=(), never_confir
             record["error"] = _error(failure)
             record["result"] = LOST_ANSWER if eid in confirmed else FAILED
         elif entry is None:
-            record["result"] = LOST_ANSWER if eid in confirmed else NOT_ATTEMPTED
+            record["result"] = LOST_ANSWER if eid in confirmed else (UNKNOWN if sending else NOT_ATTEMPTED)
         elif eid in never_confirmed:
             record["result"] = FAILED
             record["error"] = {"status": 202, "message": "accepted (HTTP 202) but never seen %s; seen: %s" % (
@@ -102,7 +109,7 @@ def entry_records(phase, window, before, change=None, confirmed=(), never_confir
 
 def count_records(records) -> dict:
     """Counts of a run's records: ``{selected, attempted, paused, held, left_alone, resumed, already_active,
-    failed, not_attempted, window_holds}`` (``attempted``: a pause or resume was due; ``window_holds``: paused
+    failed, not_attempted, unknown, window_holds}`` (``attempted``: a pause or resume was due; ``window_holds``: paused
     now, earlier or with a lost answer)."""
     results = [r["result"] for r in records]
     return {
@@ -115,6 +122,7 @@ def count_records(records) -> dict:
         "already_active": results.count(ALREADY_ACTIVE),
         "failed": results.count(FAILED),
         "not_attempted": results.count(NOT_ATTEMPTED),
+        "unknown": results.count(UNKNOWN),
         "window_holds": sum(results.count(r) for r in WINDOW_HOLDS),
     }
 
@@ -134,7 +142,7 @@ def build_run(phase, marker, tasks, plans, started, finished=None, reason=None, 
         or not attempted).
     """
     counts = {"tasks": count_records(tasks), "plans": count_records(plans)}
-    incomplete = any(c["failed"] or c["not_attempted"] for c in counts.values())
+    incomplete = any(c["failed"] or c["not_attempted"] or c["unknown"] for c in counts.values())
     return {"phase": phase, "started": started, "finished": finished or utc_now(), "reason": reason,
             "marker": marker, "outcome": "failed" if (error or incomplete) else "succeeded", "error": error,
             "counts": counts, "tasks": tasks, "plans": plans, "drain": drain, **(steps or {})}
@@ -146,7 +154,7 @@ def run_failures(run) -> list:
     return [{"kind": kind[:-1], "id": r["id"], "name": r.get("name"), "result": r["result"],
              "status": (r.get("error") or {}).get("status"), "message": (r.get("error") or {}).get("message"),
              "request_id": (r.get("error") or {}).get("request_id")}
-            for kind in ("tasks", "plans") for r in run[kind] if r["result"] in (FAILED, NOT_ATTEMPTED)]
+            for kind in ("tasks", "plans") for r in run[kind] if r["result"] in (FAILED, NOT_ATTEMPTED, UNKNOWN)]
 
 
 def summarize(runs) -> dict:
@@ -245,6 +253,33 @@ class WindowReport:
         """True when the report files are written (a directory, and not check mode)."""
         return bool(self.json_path) and not self.check_mode
 
+    def lock(self) -> bool:
+        """Hold an exclusive lock on the report for this run, so that two runs of one window on one controller never
+        interleave their records. The lock file lives in the user's private cache directory (named by a hash of the
+        report's path), not beside the report. Released by :meth:`unlock` or when the process ends.
+
+        :returns: False when another run holds it. :raises OSError: the lock file cannot be made.
+        """
+        if not self.written:
+            return True
+        ensure_private_directory(default_cache_dir())
+        digest = hashlib.sha256(self.json_path.encode("utf-8")).hexdigest()[:24]
+        path = os.path.join(default_cache_dir(), "window-%s.lock" % digest)
+        self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            return False
+        return True
+
+    def unlock(self) -> None:
+        """Release the lock of :meth:`lock`."""
+        if getattr(self, "_lock_fd", None) is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
     def earlier_runs(self) -> list:
         """The runs of this window already in the report on this machine (a set-aside unreadable file: none)."""
         return list(self._earlier_runs()) if self.json_path else []
@@ -271,6 +306,7 @@ class WindowReport:
                          "summary": summarize(runs), "runs": runs}
         if self.written:
             write_atomically(self.json_path, _json_writer(self.document))
-            problems = [(k[:-1], r) for k in ("tasks", "plans") for r in run[k] if r["result"] in (FAILED, NOT_ATTEMPTED)]
+            problems = [(k[:-1], r) for k in ("tasks", "plans") for r in run[k]
+                        if r["result"] in (FAILED, NOT_ATTEMPTED, UNKNOWN)]
             write_atomically(self.markdown_path, render_markdown(self.document, problems))
         return self.document

@@ -38,9 +38,11 @@ class PhaseError(Exception):
 
 def slim(entries) -> list:
     """Summaries with only what the phase and its report use (:data:`SUMMARY_KEYS`, ``where``: the environment
-    and workspace names, ``environment_id``): a window of 10,000 tasks holds no tags or nested dicts of each."""
+    and workspace names, ``environment_id``, ``workspace_id``): a window of 10,000 tasks holds no tags or nested
+    dicts of each."""
     return [dict({k: e.get(k) for k in SUMMARY_KEYS}, where=where(e),
-                 environment_id=(e.get("environment") or {}).get("id")) for e in entries]
+                 environment_id=(e.get("environment") or {}).get("id"),
+                 workspace_id=(e.get("workspace") or {}).get("id")) for e in entries]
 
 
 def where(summary) -> str:
@@ -96,6 +98,8 @@ class Selection:
     :param seen: resume phase: ``{id: summary}`` now of the ids the window's pause record holds (for drift).
     :param scope_entries: resume phase: ``{id: (kind, name, where)}`` of every task and plan in the scopes of the
         selectors that name only an environment or workspace (for drift: what was created there).
+    :param foreign_marked: resume phase: what carries the marker but was paused by an account that never paused for
+        this window (left paused).
     """
 
     tasks: list = field(default_factory=list)
@@ -106,6 +110,7 @@ class Selection:
     outside_scope: list = field(default_factory=list)
     seen: dict = field(default_factory=dict)
     scope_entries: dict = field(default_factory=dict)
+    foreign_marked: list = field(default_factory=list)
 
     def names(self) -> dict:
         """``{id: name}`` of every task and plan selected."""

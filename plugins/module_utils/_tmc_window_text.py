@@ -119,6 +119,12 @@ def _search_lines(window_id, selection) -> list:
                      "(moved, or paused from another scope) and are resumed too: %s" % (
                          window_id, len(selection.outside_scope), name_list(
                              ["%s (%s)" % (found[i]["name"], found[i]["where"]) for i in selection.outside_scope])))
+    if selection.foreign_marked:
+        lines.append("Window %s: %d task(s) or plan(s) end their pauseContext with this window's marker but were paused "
+                     "by an account that never paused for this window (by hand, or by another tool): they are left "
+                     "paused: %s" % (window_id, len(selection.foreign_marked), name_list(
+                         ["%s (paused by %s: %s)" % (e["name"], e.get("pause_user"), e.get("pause_context"))
+                          for e in selection.foreign_marked])))
     if selection.other_windows:
         lines.append("Window %s: other windows still hold tasks or plans in this scope and keep them until they "
                      "resume: %s." % (window_id, ", ".join("window %s (%d)" % item

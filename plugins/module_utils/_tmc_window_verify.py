@@ -46,6 +46,7 @@ class Verification:
     :param never_confirmed: ``{id: what was seen}`` of the ids answered 202 and never seen in the wanted state.
     :param rounds: rounds of reads made. :param error: why reading failed (then nothing is confirmed), or None.
     :param api_now: the latest ``pauseDate`` seen (ISO 8601): the API's own time of the writes, or None.
+    :param users: the ``user`` the API recorded on what was confirmed (the account these credentials act as).
     """
 
     asked: list = field(default_factory=list)
@@ -54,11 +55,13 @@ class Verification:
     rounds: int = 0
     error: str | None = None
     api_now: str | None = None
+    users: list = field(default_factory=list)
 
     def record(self, lost_answers) -> dict:
         """The ``verify`` entry of the run record. :param lost_answers: ids confirmed without a 202 (list)."""
         return {"asked": len(self.asked), "confirmed": len(self.confirmed), "lost_answers": list(lost_answers),
-                "never_confirmed": self.never_confirmed, "rounds": self.rounds, "error": self.error}
+                "never_confirmed": self.never_confirmed, "rounds": self.rounds, "error": self.error,
+                "paused_by": self.users}
 
 
 def _ms(value):
@@ -162,7 +165,10 @@ def verify_changes(client, window, changes, pausing, environment_of, check_mode=
                 seen.update(states)
                 dates = [st["pause_date"] for st in states.values() if st and st.get("pause_date")]
                 out.api_now = max([d for d in (out.api_now, *dates) if d], key=_ms, default=None)
-                out.confirmed += [i for i in ids if wanted(states.get(i))]
+                done = [i for i in ids if wanted(states.get(i))]
+                out.confirmed += done
+                out.users = sorted(set(out.users) | {states[i].get("pause_user") for i in done
+                                                     if states[i].get("pause_user")})
                 # only an id answered 202 is waited for; the others were read once to learn whether they changed
                 pending[name] = [i for i in ids if not wanted(states.get(i)) and i in required[name]]
         except TalendError as exc:

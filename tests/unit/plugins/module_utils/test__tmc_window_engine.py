@@ -44,12 +44,13 @@ def test_report_directory_that_cannot_be_written_fails_before_any_request(script
 
 def test_pause_of_an_explicit_task_writes_the_report_in_a_private_directory(scripted, tmp_path):
     scripted.queue(200, TASK)
+    scripted.queue(200, page())                # soonest first: no run due while the pause goes out
     scripted.queue(202)
     scripted.queue(200, page(paused_with("DB upgrade [maintenance-window:w1]")))
     reports = tmp_path / "state" / "reports"
     result = run(task_ids=["t1"], reason="DB upgrade", report_dir=str(reports))
     assert not result.get("failed") and result["changed"] is True and result["outcome"] == "succeeded"
-    assert scripted.sent[1]["json"] == {"pause": True, "pauseContext": "DB upgrade [maintenance-window:w1]"}
+    assert scripted.sent[2]["json"] == {"pause": True, "pauseContext": "DB upgrade [maintenance-window:w1]"}
     assert result["paused_task_ids"] == ["t1"]
     assert result["phase_message"].startswith("Window w1: paused 1 task(s): Load GL and 0 plan(s).")
     assert result["finding_messages"] == ["Window w1: read back 1 write(s) in 1 round(s): 1 confirmed."]
@@ -65,6 +66,7 @@ def test_pause_of_an_explicit_task_writes_the_report_in_a_private_directory(scri
 
 def test_report_of_a_tenant_is_named_after_it(scripted, tmp_path):
     scripted.queue(200, TASK)
+    scripted.queue(200, page())                # soonest first: no run due while the pause goes out
     scripted.queue(202)
     scripted.queue(200, page(paused_with("Paused for a maintenance window [maintenance-window:w1]")))
     result = run(task_ids=["t1"], report_dir=str(tmp_path), tenant="eu-prod")
@@ -82,6 +84,7 @@ def test_check_mode_sends_no_put_and_writes_nothing(scripted, tmp_path):
 
 def test_a_failed_id_fails_the_phase_after_the_report(scripted, tmp_path):
     scripted.queue(200, TASK)
+    scripted.queue(200, page())
     scripted.queue(403, {"message": "Forbidden", "requestId": "r-1"})
     result = run(task_ids=["t1"], report_dir=str(tmp_path / "r"))
     assert result["failed"] and result["outcome"] == "failed" and result["failed_ids"] == ["t1"]
@@ -149,6 +152,7 @@ def test_resume_finds_the_marker_anywhere_in_the_account_and_names_other_windows
 def test_drain_polls_until_nothing_is_in_flight_and_says_each_poll(scripted, tmp_path, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     scripted.queue(200, TASK)
+    scripted.queue(200, page())                # soonest first: no run due while the pause goes out
     scripted.queue(202)
     scripted.queue(200, page(paused_with("Paused for a maintenance window [maintenance-window:w1]")))
     for items in ([], [EXECUTING], [], []):   # poll 1: dispatching, executing; poll 2: dispatching, executing
@@ -167,6 +171,7 @@ def test_drain_polls_until_nothing_is_in_flight_and_says_each_poll(scripted, tmp
 
 def test_drain_timeout_with_fail_fails_the_phase_and_names_the_run(scripted, tmp_path):
     scripted.queue(200, TASK)
+    scripted.queue(200, page())                # soonest first: no run due while the pause goes out
     scripted.queue(202)
     scripted.queue(200, page(paused_with("Paused for a maintenance window [maintenance-window:w1]")))
     scripted.queue(200, {"items": [], "total": 0, "limit": 100, "offset": 0})
@@ -188,6 +193,7 @@ def test_without_requests_the_phase_fails_cleanly_before_any_request(scripted, m
 def test_a_pause_accepted_but_never_applied_fails_that_id_with_what_was_seen(scripted, tmp_path, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     scripted.queue(200, TASK)
+    scripted.queue(200, page())                # soonest first: no run due while the pause goes out
     scripted.queue(202)
     scripted.queue(200, page(TASK))            # round 1: the list still shows it active
     for dummy in range(4):                     # rounds 2-5: one read of the id each
@@ -204,12 +210,13 @@ def test_a_pause_applied_late_is_read_again_until_it_is_seen(scripted, tmp_path,
     waits = []
     monkeypatch.setattr("time.sleep", waits.append)
     scripted.queue(200, TASK)
+    scripted.queue(200, page())                # soonest first: no run due while the pause goes out
     scripted.queue(202)
     scripted.queue(200, page(TASK))
     scripted.queue(200, paused_with("Paused for a maintenance window [maintenance-window:w1]"))
     result = run(task_ids=["t1"], report_dir=str(tmp_path))
     assert not result.get("failed") and result["paused_task_ids"] == ["t1"] and waits == [1]
-    assert [s["method"] for s in scripted.sent] == ["GET", "PUT", "GET", "GET"]
+    assert [s["method"] for s in scripted.sent] == ["GET", "POST", "PUT", "GET", "GET"]
 
 
 def test_a_resume_accepted_but_still_held_fails_that_id(scripted, monkeypatch):
@@ -224,3 +231,46 @@ def test_a_resume_accepted_but_still_held_fails_that_id(scripted, monkeypatch):
     result = run(phase="resume", task_ids=["t1"])
     assert result["failed"] and result["resumed_task_ids"] == [] and result["failed_ids"] == ["t1"]
     assert "never seen resumed" in result["failures"][0]["message"] and "run the resume phase again" in result["msg"]
+
+
+def test_a_signal_while_the_pauses_go_out_records_every_due_id_as_may_have_changed(scripted, tmp_path, monkeypatch):
+    from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_engine as E
+
+    def interrupted(*args, **kwargs):
+        raise E.PhaseInterrupted("SIGTERM")
+
+    monkeypatch.setattr(E, "change_states", interrupted)
+    scripted.queue(200, TASK)
+    scripted.queue(200, page())
+    result = run(task_ids=["t1"], report_dir=str(tmp_path))
+    assert result["failed"] and "Interrupted by SIGTERM" in result["msg"]
+    (record,) = json.loads((tmp_path / "w1.json").read_text())["runs"][-1]["tasks"]
+    assert record["result"].startswith("may have changed") and record["action"] == "pause"
+
+
+def test_the_tasks_due_soonest_are_paused_first(scripted, tmp_path):
+    def task(tid):
+        return dict(TASK, id=tid, name="Task " + tid)
+    scripted.queue(200, task("t1"))
+    scripted.queue(200, task("t2"))
+    scripted.queue(200, page({"id": "t2", "type": "TASK", "date": "2026-12-07T10:00:00Z"}))
+    for dummy in range(2):
+        scripted.queue(202)
+    scripted.queue(200, page(paused_with("Paused for a maintenance window [maintenance-window:w1]", task("t1")),
+                             paused_with("Paused for a maintenance window [maintenance-window:w1]", task("t2"))))
+    result = run(task_ids=["t1", "t2"], max_workers=1, report_dir=str(tmp_path))
+    assert [s["url"].rsplit("/", 2)[1] for s in scripted.sent if s["method"] == "PUT"] == ["t2", "t1"]
+    assert json.loads((tmp_path / "w1.json").read_text())["runs"][-1]["order"]["due_in_horizon"] == 1
+    assert not result.get("failed")
+
+
+def test_a_second_run_of_the_same_window_at_once_is_refused_before_any_request(scripted, tmp_path):
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import WindowReport
+
+    first = WindowReport(str(tmp_path), "w1")
+    assert first.lock()
+    try:
+        result = run(task_ids=["t1"], report_dir=str(tmp_path))
+    finally:
+        first.unlock()
+    assert result["failed"] and "another run of this window is going on" in result["msg"] and scripted.sent == []

@@ -102,14 +102,18 @@ def test_a_list_without_pause_details_costs_the_pause_phase_one_read_per_task_an
     assert not [p for m, p, q, j in api.sent if p.startswith("/orchestration/executables/tasks/")]
     assert plan.preflight["pause_details_on_list"] is False and plan.preflight["detail_reads"] == 2
     assert plan.cost["detail_reads"] == 2
-    assert plan.cost["pause_requests"] == plan.cost["selection_requests"] + 2 + 2
+    cost = plan.cost
+    assert cost["pause_requests"] == cost["selection_requests"] + cost["read_back_requests"] + 2 + cost[
+        "order_requests"] + 2
 
 
 def test_cost_counts_one_pause_request_per_task_and_the_time_at_the_rate_limit():
     api = FakeApi(tasks=[task("t%d" % n, "T%d" % n, {"pause": False}) for n in range(30)])
     plan = make_plan(PlanClient(api), plan_request(drain=False), NOW, 60)
     assert plan.cost["pause_writes"] == 30 and plan.cost["resume_writes"] == 30
-    assert plan.cost["pause_requests"] == 30 + plan.cost["selection_requests"]
+    assert plan.cost["order_requests"] == 1  # one events page: no run due while it pauses
+    assert plan.cost["read_back_requests"] == 1  # the one page of the task list, again
+    assert plan.cost["pause_requests"] == 30 + plan.cost["selection_requests"] + 1 + 1
     assert plan.cost["pause_seconds_at_rate_limit"] == plan.cost["pause_requests"]  # 60 a minute: 1 s each
     assert plan.stats()["pause_requests"] == plan.cost["pause_requests"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_change as C
+from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_engine as E
 from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_select as S
 from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_verify as V
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendConfigError
@@ -36,6 +37,7 @@ class Tenant:
         monkeypatch.setattr(S, "select_executables", self.select)
         monkeypatch.setattr(V, "_read_states", self.read_states)
         monkeypatch.setattr(C, "set_pause_states", self.set_states)
+        monkeypatch.setattr(E, "soonest_first", lambda client, entries, now, horizon: (list(entries), {}, None))
 
     def select(self, client, **kwargs):
         self.calls.append(("select", kwargs))
@@ -49,7 +51,7 @@ class Tenant:
         seen = {e["id"]: e for e in self.read_back[kind.plural]}
         return {i: seen[i] if i in seen else self.states[kind.plural] for i in ids if i in seen or i in self.changed}
 
-    def set_states(self, client, kind, ids, paused, context, check_mode=False):
+    def set_states(self, client, kind, ids, paused, context, check_mode=False, on_done=None):
         self.calls.append(("set", kind.plural, list(ids), paused, context, check_mode))
         if self.raise_on == kind.plural:
             raise TalendConfigError("no credentials")
@@ -81,7 +83,7 @@ def test_resume_scopes_are_distinct_pairs_or_the_whole_account():
 def test_slim_keeps_only_what_the_phase_and_report_use():
     assert S.slim([summary("a")]) == [{"id": "a", "name": "name-a", "paused": False, "pause_context": None,
                                        "pause_user": None, "pause_date": None, "where": "E / W",
-                                       "environment_id": "e"}]
+                                       "environment_id": "e", "workspace_id": "w"}]
 
 
 def test_pause_pauses_plans_then_tasks_with_the_marker_and_leaves_held_and_foreign_alone(monkeypatch):

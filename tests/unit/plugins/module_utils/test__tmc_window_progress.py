@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Unit tests of the progress of a long bulk step: done/total, rate and time left, at most every 30 s."""
+
+from __future__ import annotations
+
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_progress import Progress
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_progress_is_told_every_30_seconds_with_rate_and_time_left_and_not_at_the_end():
+    clock, said = Clock(), []
+    progress = Progress(said.append, "Window w1: pausing tasks", 10000, clock=clock)
+    for second in range(1, 91):
+        clock.now = float(second)
+        progress.tick(30)
+    assert said == ["Window w1: pausing tasks: 900/10,000 done, 30.0/s, about 5 min 03 s left",
+                    "Window w1: pausing tasks: 1,800/10,000 done, 30.0/s, about 4 min 33 s left",
+                    "Window w1: pausing tasks: 2,700/10,000 done, 30.0/s, about 4 min 03 s left"]
+    clock.now = 400.0
+    progress.tick(7300)
+    assert len(said) == 3, "the step's own result says when it is done"
