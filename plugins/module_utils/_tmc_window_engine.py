@@ -70,6 +70,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text 
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_verify import Verification, verify_changes
 
+
 class PhaseInterrupted(Exception):
     """A signal (SIGINT, SIGTERM: what AWX sends on cancel) stopped the phase; ``str()`` names it."""
 
