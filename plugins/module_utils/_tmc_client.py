@@ -65,7 +65,7 @@ def redacted_url(url) -> str:
     text = "%s" % (url,)
     scheme, sep, rest = text.partition("://")
     if not sep:
-        return text.split("@")[-1] if "@" in text else text
+        return text.rsplit("@", maxsplit=1)[-1]
     authority, slash, path = rest.partition("/")
     return "%s://%s%s%s" % (scheme, "***@" + authority.rsplit("@", 1)[1] if "@" in authority else authority, slash, path)
 

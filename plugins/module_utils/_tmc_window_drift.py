@@ -17,7 +17,7 @@ nothing: it is reported. Without a pause record on this machine, drift is not ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import WINDOW_HOLDS
 
@@ -41,8 +41,7 @@ class Drift:
 
     def record(self) -> dict:
         """The ``drift`` entry of the run record."""
-        return {"checked": self.checked, "resumed_by_others": self.resumed_by_others, "repaused": self.repaused,
-                "gone": self.gone, "moved": self.moved, "created": self.created}
+        return asdict(self)
 
     def count(self) -> int:
         """How many findings in all."""

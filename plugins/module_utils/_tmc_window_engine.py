@@ -325,9 +325,9 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
     report = WindowReport(request.report_dir, window.id, request.tenant, check_mode)
     try:
         if not report.lock():
-            return _refused(params, "Window %s: another run of this window is going on on this machine (its report %s "
-                                    "is locked): let it end, then run again. %s" % (window.id, report.json_path,
-                                                                                   NOTHING_SENT))
+            busy = ("Window %s: another run of this window is going on on this machine (its report %s is locked): "
+                    "let it end, then run again." % (window.id, report.json_path))
+            return _refused(params, "%s %s" % (busy, NOTHING_SENT))
         report.earlier_runs()  # a file that is not a report of this window is set aside before any request
     except OSError as exc:
         report.unlock()

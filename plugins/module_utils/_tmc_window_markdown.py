@@ -83,8 +83,8 @@ def _check_sections(run) -> list:
     lines += _section("Writes accepted but never seen done (verify)", sorted((verify.get("never_confirmed") or {}).items()),
                       lambda kv: "`%s`: seen %s" % kv)
     lines += _section("Runs of held tasks that started after their pause (leaks)", leaks.get("executions") or [],
-                      lambda e: "%s: execution `%s`, %s, started %s (%s)" % (e["name"], e["execution_id"], e["type"],
-                                                                            e["start"], e["status"]))
+                      lambda e: "%s: execution `%s`, %s, requested %s (%s)" % (
+                          e["name"], e["execution_id"], e["type"], e["start"], e["status"]))
     for key, title in (("resumed_by_others", "Drift: resumed by someone else during the window"),
                        ("repaused", "Drift: paused again with another context"),
                        ("gone", "Drift: deleted or no longer visible"), ("moved", "Drift: moved during the window"),
@@ -93,6 +93,6 @@ def _check_sections(run) -> list:
     lines += _section("Scheduled runs the window skipped", skipped.get("runs") or [],
                       lambda r: "%s `%s` %s at %s" % (r["type"].lower(), r["id"], r["name"] or "", r["date"]))
     lines += _section("Resumed, but will not run again on their own (re-arm)", rearm.get("not_rearmed") or [],
-                      lambda e: "`%s` %s: trigger %s, last skipped %s" % (e["id"], e["name"] or "", e["trigger"],
-                                                                         e["last_skipped"]))
+                      lambda e: "`%s` %s: trigger %s, last skipped %s" % (
+                          e["id"], e["name"] or "", e["trigger"], e["last_skipped"]))
     return lines

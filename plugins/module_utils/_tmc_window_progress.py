@@ -45,8 +45,8 @@ class Progress:
         elapsed = max(now - self.start, 1e-9)
         rate = self.done / elapsed
         left = (self.total - self.done) / rate if rate else None
-        return "%s: %s/%s done, %.1f/s%s" % (self.label, format(self.done, ","), format(self.total, ","), rate,
-                                            ", about %s left" % _duration(left) if left is not None else "")
+        tail = ", about %s left" % _duration(left) if left is not None else ""
+        return "%s: %s/%s done, %.1f/s%s" % (self.label, format(self.done, ","), format(self.total, ","), rate, tail)
 
     def tick(self, count=1) -> None:
         """Count ``count`` finished calls; tell the progress when ``every`` seconds passed since the last line."""

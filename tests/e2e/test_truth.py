@@ -110,8 +110,8 @@ def test_drift_leaks_and_skipped_runs_are_reported_at_resume(emulator, ansible_e
     emulator.admin("PUT", "tasks/%s/pause-details" % repaused,
                    json={"pause": True, "pauseContext": "vendor outage", "user": "bob"})
     emulator.admin("DELETE", "tasks/%s" % deleted)
-    leak = emulator.admin("POST", "executions", json={"task_id": leaky, "duration_seconds": 60,
-                                                       "dispatch_seconds": 0})["executionId"]
+    run_request = {"task_id": leaky, "duration_seconds": 60, "dispatch_seconds": 0}
+    leak = emulator.admin("POST", "executions", json=run_request)["executionId"]
     out = run_phase(ansible_env, "mw-drift", "resume", tmp_path, selectors=(FINANCE,)).stdout
     assert "drift: 1 held task(s) or plan(s) resumed by someone else during the window: %s (by bob" % resumed_name in out
     assert "drift: 1 held task(s) or plan(s) paused again by someone else with another context" in out

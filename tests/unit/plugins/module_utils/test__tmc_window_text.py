@@ -93,8 +93,8 @@ def test_resume_says_nothing_to_resume_or_what_was_resumed():
     assert resumed is None and line.startswith("nothing to resume for window w1:")
     assert "nothing in the account is paused with the marker [maintenance-window:w1]" in line
     assert "check the window id" in line
-    done = PhaseOutcome(request("resume"), "t", selection=Selection([entry("a"), entry("b")], [entry("p")],
-                                                                     searched="account"))
+    found = Selection([entry("a"), entry("b")], [entry("p")], searched="account")
+    done = PhaseOutcome(request("resume"), "t", selection=found)
     done.task_change = ChangeOutcome(TASK, ["a", "b"], [{"id": "a", "changed": True}], at="t")
     done.plan_change = ChangeOutcome(PLAN, ["p"], [{"id": "p", "changed": True}], at="t")
     assert T.resume_messages(done) == ([], "Window w1: resumed 1 task(s): A and 1 plan(s): P.")
