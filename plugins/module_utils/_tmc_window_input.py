@@ -21,6 +21,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors impor
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import ID_RULE, check_ids, invalid_ids
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import ISO_EXAMPLE, parse_instant, parse_window
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import selector_options
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_end import reason_with_end
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import (
     DEFAULT_REASON,
     WINDOW_ID_RE,
@@ -176,7 +177,7 @@ def _planned_window(params, phase, now_ms) -> tuple:
         if end_ms <= start_ms:
             problems.append("maintenance_window_end (%s) must be after maintenance_window_start (%s): swap them or fix "
                             "the dates." % (end, start))
-        elif now_ms is not None and end_ms <= now_ms:
+        elif now_ms is not None and end_ms <= now_ms and phase in ("plan", "pause"):
             problems.append("The planned window %s to %s is wholly in the past: give the window to come." % (start, end))
     return start_ms, end_ms, problems
 
@@ -236,6 +237,11 @@ def check_request(params, now_ms=None) -> WindowRequest:
         problems += _selector_problems(number, selector, phase, now_ms)
     start_ms, end_ms, window_problems = _planned_window(params, phase, now_ms)
     problems += window_problems
+    if phase == "pause" and end_ms is not None and not window_problems:
+        try:  # the planned end goes before the marker, so that talend_window_info can flag an overdue window
+            reason = reason_with_end(reason, params.get("window_end"))
+        except TalendConfigError as exc:
+            problems.append(str(exc))
     drain = DrainSettings(bool(params.get("drain")), params.get("drain_timeout"), params.get("drain_interval"),
                           params.get("drain_on_timeout") or "fail")
     if phase in READS_SELECTORS and drain.enabled and not (

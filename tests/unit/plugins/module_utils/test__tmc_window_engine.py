@@ -274,3 +274,17 @@ def test_a_second_run_of_the_same_window_at_once_is_refused_before_any_request(s
     finally:
         first.unlock()
     assert result["failed"] and "another run of this window is going on" in result["msg"] and scripted.sent == []
+
+
+def test_the_pause_writes_the_planned_end_before_the_marker(scripted, tmp_path):
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_end import planned_end_of
+
+    scripted.queue(200, TASK)
+    scripted.queue(200, page())
+    scripted.queue(202)
+    context = "DB upgrade (until 2099-01-01T05:00Z) [maintenance-window:w1]"
+    scripted.queue(200, page(paused_with(context)))
+    result = run(task_ids=["t1"], reason="DB upgrade", window_end="2099-01-01T06:00:00+01:00")
+    assert not result.get("failed")
+    assert [s["json"] for s in scripted.sent if s["method"] == "PUT"] == [{"pause": True, "pauseContext": context}]
+    assert planned_end_of(context).isoformat() == "2099-01-01T05:00:00+00:00"
