@@ -46,6 +46,8 @@ def _line(outcome) -> str:
     tenant, phase = outcome.get("tenant") or "localhost", outcome.get("phase")
     if outcome.get("error"):
         text = "%s: the %s phase FAILED: %s" % (tenant, phase, _short(outcome["error"]))
+    elif phase == "plan":
+        text = "%s: planned (read-only; the forecast is in its plan report)" % tenant
     else:
         text = "%s: %s" % (tenant, _held(outcome, "paused" if phase == "pause" else "resumed"))
     rollback = outcome.get("rollback")

@@ -75,3 +75,10 @@ def test_a_long_error_is_cut_in_the_tenant_line():
 def test_an_unknown_policy_is_refused_naming_the_choices():
     with pytest.raises(TalendConfigError, match="continue, rollback"):
         tenant_summary([], "abort")
+
+
+def test_a_plan_phase_is_named_planned_not_resumed():
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_tenants import _line
+
+    assert _line({"tenant": "eu", "phase": "plan", "error": ""}) == \
+        "eu: planned (read-only; the forecast is in its plan report)"
