@@ -100,6 +100,11 @@ class Window:
         """The ``pauseContext`` sent with a resume of what this window holds."""
         return "Resumed at the end of maintenance window %s" % self.id
 
+    def resumed(self, pause_context) -> bool:
+        """True when ``pause_context`` is the one this window's resume writes (:meth:`resume_context`): read on an
+        active task, this window resumed it (and its ``pauseDate`` is when)."""
+        return isinstance(pause_context, str) and pause_context.strip() == self.resume_context()
+
     def holds(self, pause_context) -> bool:
         """True when ``pause_context`` ends with this window's marker."""
         return window_of(pause_context) == self.id

@@ -69,8 +69,9 @@ def check_schedules(client, resumed, now_ms) -> ScheduleCheck:
     """Skipped runs and next runs of ``resumed`` tasks and plans.
 
     :param client: a ``TalendClient``.
-    :param resumed: ``[{id, name, environment_id, paused_at}]``: what the resume brought back and when each was
-        paused (ISO 8601, ``pauseDate`` read before the resume).
+    :param resumed: ``[{id, name, environment_id, paused_at, resumed_at?}]``: what the resume brought back and when
+        each was paused (ISO 8601, ``pauseDate`` read before the resume); ``resumed_at`` (ISO 8601) when it was
+        resumed before ``now_ms`` (an earlier run of the phase, or an earlier wave).
     :param now_ms: the resume time, epoch milliseconds.
     :returns: a :class:`ScheduleCheck`.
     """
@@ -90,7 +91,8 @@ def check_schedules(client, resumed, now_ms) -> ScheduleCheck:
                     entry = entries.get(event_id)
                     when = _ms(iso_utc(date)) if date is not None else None
                     paused_at = _ms(entry.get("paused_at")) if entry else None
-                    if entry is None or when is None or paused_at is None or not paused_at <= when <= now_ms:
+                    until = (_ms(entry.get("resumed_at")) or now_ms) if entry else now_ms
+                    if entry is None or when is None or paused_at is None or not paused_at <= when <= until:
                         continue
                     out.skipped_runs.append({"id": event_id, "name": entry.get("name"), "type": kind,
                                              "date": iso_utc(date), "trigger": trigger})

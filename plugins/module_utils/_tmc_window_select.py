@@ -100,6 +100,9 @@ class Selection:
         selectors that name only an environment or workspace (for drift: what was created there).
     :param foreign_marked: resume phase: what carries the marker but was paused by an account that never paused for
         this window (left paused).
+    :param resumed_before: resume phase: tasks active with this window's resume context (``Window.resumed``): an
+        earlier resume run of the window brought them back (their ``pause_date`` is when); a re-run after a run
+        killed mid-catch-up finds there the tasks that may still owe a catch-up run.
     """
 
     tasks: list = field(default_factory=list)
@@ -111,6 +114,7 @@ class Selection:
     seen: dict = field(default_factory=dict)
     scope_entries: dict = field(default_factory=dict)
     foreign_marked: list = field(default_factory=list)
+    resumed_before: list = field(default_factory=list)
 
     def names(self) -> dict:
         """``{id: name}`` of every task and plan selected."""
@@ -188,6 +192,8 @@ def _search_account(client, window, scopes, pure_scopes=(), expected=()):
             if entry["id"] in expected:
                 found.seen[entry["id"]] = slim([entry])[0]
             if not entry["paused"]:
+                if kind == "tasks" and window.resumed(entry["pause_context"]):
+                    found.resumed_before.append(slim([entry])[0])
                 continue
             owner = window_of(entry["pause_context"])
             if owner == window.id:

@@ -57,6 +57,16 @@ class Verification:
     api_now: str | None = None
     users: list = field(default_factory=list)
 
+    def add(self, part):
+        """Add the read-back of a later change (e.g. the next resume wave) to this one, in place."""
+        self.asked += part.asked
+        self.confirmed += part.confirmed
+        self.never_confirmed.update(part.never_confirmed)
+        self.rounds += part.rounds
+        self.error = self.error or part.error
+        self.api_now = max([d for d in (self.api_now, part.api_now) if d], key=_ms, default=None)
+        self.users = sorted(set(self.users) | set(part.users))
+
     def record(self, lost_answers) -> dict:
         """The ``verify`` entry of the run record. :param lost_answers: ids confirmed without a 202 (list)."""
         return {"asked": len(self.asked), "confirmed": len(self.confirmed), "lost_answers": list(lost_answers),
