@@ -24,9 +24,10 @@ skipped runs for the operator to decide.
 Crash safety (a resume killed mid-catch-up and run again): the re-run finds the tasks an earlier resume run of
 the window brought back by their resume context (``Window.resumed``, ``Selection.resumed_before``), their resume
 time in ``pauseDate``. :func:`earlier_catch_ups` reads each one's newest executions (one request per task): a
-``MANUAL`` run triggered at or after its resume is its catch-up (never a second one); otherwise the last run
-triggered before its resume stands for its pause time (the resume overwrote ``pauseDate``: the API's history of
-runs replaces the local report of the killed run), and the ledger from there to the resume says whether it owes one.
+``MANUAL`` run triggered at or after its resume is its catch-up (never a second one). Otherwise the ledger from its
+pause to its resume says whether it owes one; the resume overwrote ``pauseDate``, so the pause time comes from the
+API too: a resume with catch-up writes ``(held since <time>)`` in its context (``Window.resume_context``), and the
+last run triggered before the resume (the history of runs) narrows it for a task paused by a later pause run.
 """
 
 from __future__ import annotations
@@ -91,16 +92,18 @@ def owing(entries, skipped_runs) -> list:
     return [e for e in entries if e["id"] in skipped]
 
 
-def earlier_catch_ups(client, resumed_before):
+def earlier_catch_ups(client, window, resumed_before):
     """For tasks an earlier resume run of the window brought back: which already got a catch-up run, and since when
     the others were paused, from the API's history of runs (``GET /processing/executables/tasks/{taskId}/executions``,
     ``listTaskExecutions``, the newest page, one request per task).
 
-    :param client: a ``TalendClient``.
-    :param resumed_before: ``[{id, name, environment_id, pause_date}]`` (``pause_date``: when it was resumed).
+    :param client: a ``TalendClient``. :param window: the ``Window`` (its resume context tells the pause time).
+    :param resumed_before: ``[{id, name, environment_id, pause_date, pause_context}]`` (``pause_date``: when it was
+        resumed; ``pause_context``: the resume context, ``(held since <time>)`` when the resume started catch-ups).
     :returns: ``(earlier, unknown, ledger_entries)``: ``earlier`` ``[{id, name, execution_id}]`` (got one),
         ``unknown`` ``[{id, name, why}]``, ``ledger_entries`` ``[entry + {paused_at, resumed_at}]`` for the ledger
-        (``paused_at`` just after the last run triggered before the resume).
+        (``paused_at``: the later of the time its resume context says the window held it since and just after its
+        last run triggered before the resume).
     """
     def one(entry):
         resumed_at = _ms(entry.get("pause_date"))
@@ -114,8 +117,9 @@ def earlier_catch_ups(client, resumed_before):
         for run in runs:
             if run["execution_type"] == MANUAL and (_ms(run["trigger_timestamp"]) or -1) >= resumed_at:
                 return "earlier", run["execution_id"]
-        before = [t for t in (_ms(r["trigger_timestamp"]) for r in runs) if t is not None and t < resumed_at]
-        return "ledger", max(before) + 1 if before else None
+        before = [t + 1 for t in (_ms(r["trigger_timestamp"]) for r in runs) if t is not None and t < resumed_at]
+        since = [t for t in [_ms(window.held_since(entry.get("pause_context")))] + before if t is not None]
+        return "ledger", max(since) if since else None
 
     earlier, unknown, ledger = [], [], []
     for entry, (what, value) in zip(resumed_before, map_concurrently(client, one, resumed_before)):
@@ -125,7 +129,8 @@ def earlier_catch_ups(client, resumed_before):
             unknown.append({"id": entry["id"], "name": entry.get("name"), "why": value})
         elif value is None:
             unknown.append({"id": entry["id"], "name": entry.get("name"),
-                            "why": "no run before its resume in its history: the runs it skipped are not known"})
+                            "why": "no pause time in its resume context and no run before its resume in its history: "
+                                   "the runs it skipped are not known"})
         else:
             ledger.append(dict(entry, paused_at=iso_utc(value), resumed_at=entry.get("pause_date")))
     return earlier, unknown, ledger

@@ -25,6 +25,8 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client impor
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError, TalendError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import check_writable_directory
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executions import iso_utc
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_instant
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_catchup import CatchUp
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome, change_states
@@ -242,6 +244,14 @@ def _resume(client, outcome, report, say):
     report.record(outcome.record())
 
 
+def _held_since_text(outcome, tasks):
+    """With catch-up runs: the earliest ``pauseDate`` of ``tasks``, for the resume context (None otherwise)."""
+    if outcome.request.resume.catch_up == "none":
+        return None
+    dates = [e["pause_date"] for e in tasks if e.get("pause_date")]
+    return min(dates, key=lambda d: parse_instant(iso_utc(d), "pauseDate")) if dates else None
+
+
 def _resume_some(client, outcome, report, tasks, plans) -> tuple:
     """One resume step (every task and plan at once, or one wave): recorded before its calls go out, one change of
     the tasks then the plans, their read-back, all added to ``outcome`` and recorded.
@@ -250,7 +260,7 @@ def _resume_some(client, outcome, report, tasks, plans) -> tuple:
     :returns: ``(ids resumed, the API's time of the writes: ISO 8601 or None)``.
     """
     window, check_mode = outcome.request.window, outcome.check_mode
-    context = window.resume_context()
+    context = window.resume_context(_held_since_text(outcome, tasks))
     _about_to_send(outcome, report)
     task_change = change_states(client, TASK, [e["id"] for e in tasks], False, context, check_mode)
     plan_change = change_states(client, PLAN, [e["id"] for e in plans], False, context, check_mode)

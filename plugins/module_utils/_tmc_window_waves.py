@@ -37,7 +37,11 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executions i
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import EVENTS_SEARCH_PATH, parse_instant
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_catchup import earlier_catch_ups, owing
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_rearm import ScheduleCheck, check_schedules
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_rearm import (
+    ScheduleCheck,
+    check_rearm,
+    check_schedules,
+)
 
 FAILED_STATUSES = ("deploy_failed", "execution_rejected", "execution_failed", "terminated_timeout",
                    "terminated_shutdown")
@@ -138,6 +142,7 @@ class Waves:
         self.clock, self.sleep = clock or time.monotonic, sleep or time.sleep
         self.now_ms = now_ms or (lambda: int(time.time() * 1000))
         self.waves, self.order_error, self.left, self.error = [], None, [], None
+        self._resumed = []
         self.schedules = None if check_mode else ScheduleCheck()
 
     @property
@@ -170,7 +175,11 @@ class Waves:
         """
         if self.catch_up.enabled and selection.resumed_before and not self.check_mode:
             self._owed_by_earlier_runs(selection.resumed_before)
-        tasks, plans = list(selection.tasks), list(selection.plans)
+        self._waves(list(selection.tasks), list(selection.plans), resume)
+        if self._resumed and not self.check_mode:   # once, after the last wave: a 31-day search per environment
+            check_rearm(self.client, self._resumed, self.schedules, max(_ms(w.started) for w in self.waves))
+
+    def _waves(self, tasks, plans, resume):
         if not self.paced:
             wave = Wave(1, tasks, decision="all at once")
             self.waves.append(wave)
@@ -204,7 +213,16 @@ class Waves:
         if plans:
             self.say("Window %s: resuming the %d plan(s) after the last wave of tasks: %s"
                      % (self.window_id, len(plans), _names(plans)))
-            resume([], plans)
+            resumed, api_now = resume([], plans)
+            self._ledger([p for p in plans if p["id"] in set(resumed)], api_now or iso_utc(self.now_ms()))
+
+    def _ledger(self, resumed, started):
+        """The skipped runs of ``resumed`` (summaries) up to ``started`` (ISO 8601), added to the schedules."""
+        entries = [dict(e, paused_at=e.get("pause_date")) for e in resumed]
+        self._resumed += entries
+        part = check_schedules(self.client, entries, _ms(started), rearm=False)
+        merge_schedules(self.schedules, part)
+        return part
 
     def _resume_wave(self, wave, plans, resume):
         """One change and read-back, then the wave's ledger and catch-up runs."""
@@ -213,15 +231,13 @@ class Waves:
         if self.check_mode:
             return
         resumed = set(wave.resumed)
-        entries = [dict(e, paused_at=e.get("pause_date")) for e in wave.tasks + plans if e["id"] in resumed]
-        part = check_schedules(self.client, entries, _ms(wave.started))
-        merge_schedules(self.schedules, part)
+        part = self._ledger([e for e in wave.tasks + plans if e["id"] in resumed], wave.started)
         label = "of wave %d" % wave.number if self.paced else ""
         self.catch_up.start(owing([e for e in wave.tasks if e["id"] in resumed], part.skipped_runs), label)
 
     def _owed_by_earlier_runs(self, resumed_before):
         """Catch-up of the tasks an earlier (killed) resume run brought back: those that got none and skipped a run."""
-        earlier, unknown, entries = earlier_catch_ups(self.client, resumed_before)
+        earlier, unknown, entries = earlier_catch_ups(self.client, self.request.window, resumed_before)
         self.catch_up.outcome.earlier += earlier
         self.catch_up.outcome.unknown += unknown
         if earlier:
@@ -230,7 +246,7 @@ class Waves:
         if not entries:
             return
         now = max(_ms(e["resumed_at"]) for e in entries)
-        part = check_schedules(self.client, entries, now)
+        part = check_schedules(self.client, entries, now, rearm=False)
         merge_schedules(self.schedules, part)
         self.catch_up.start(owing(entries, part.skipped_runs), "resumed by an earlier run")
 
