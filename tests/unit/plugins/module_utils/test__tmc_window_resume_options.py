@@ -97,3 +97,16 @@ def test_the_account_search_finds_the_marker_behind_a_never_paused_task_and_what
     found = select_for_resume(client, check_request(BASE))
     assert found.searched == "account" and [e["id"] for e in found.tasks] == ["t1"]
     assert [e["id"] for e in found.resumed_before] == ["t2"]
+
+
+def test_the_markdown_summary_has_a_section_for_catch_up_runs_and_waves():
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_markdown import _check_sections
+
+    run = {"catch_up": {"runs": [{"id": "t1", "name": "Load GL", "execution_id": "x-1"}],
+                        "refused": [{"id": "t2", "name": "Load AP", "status": 409, "message": "busy"}]},
+           "waves": {"waves": [{"number": 1, "resumed": 10, "started": "2026-12-08T12:00:00Z", "failed_runs": [{}],
+                                "decision": "stop"}]}}
+    text = "\n".join(_check_sections(run))
+    assert "## Catch-up runs started\n\n- `t1` Load GL: execution `x-1`" in text
+    assert "## Catch-up runs refused\n\n- `t2` Load AP: HTTP 409, busy" in text
+    assert "- wave 1: 10 task(s) resumed from 2026-12-08T12:00:00Z, 1 failed run(s), stop" in text
