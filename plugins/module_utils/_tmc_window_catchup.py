@@ -11,7 +11,7 @@
 A skipped run is a data gap (the nightly load that fell inside the window). With ``maintenance_window_catch_up:
 once``, after each task is resumed and its skipped runs are known (the ledger, ``_tmc_window_rearm``), one run of
 each task that skipped at least one is started (``POST /processing/executions``, ``execute``, body
-``{"executable": <task id>}``: the task's own parameters), keeping at most ``concurrency`` of these runs in flight:
+``{"executable": <task id>}``: the task's own parameters; never repeated blindly after a lost answer), keeping at most ``concurrency`` of these runs in flight:
 when that many are in flight, their status is read (``GET /processing/executions/{id}``) every ``poll_interval``
 seconds until one ends. Every request goes through the client's rate limiter. A refused run (405 paused, 409, a
 5xx after the client's retries, ...) is reported and does not stop the others. The phase does not wait for the
@@ -32,6 +32,7 @@ last run triggered before the resume (the history of runs) narrows it for a task
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 
@@ -45,6 +46,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executions i
     iso_utc,
     task_executions_path,
 )
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit import backoff_delay
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_instant
 
 MANUAL = "MANUAL"
@@ -92,6 +94,29 @@ def owing(entries, skipped_runs) -> list:
     return [e for e in entries if e["id"] in skipped]
 
 
+def manual_run_since(client, task_id, since_ms):
+    """The id of a ``MANUAL`` run of ``task_id`` triggered at or after ``since_ms`` (epoch ms), or None: the newest
+    page of ``GET /processing/executables/tasks/{taskId}/executions`` (``listTaskExecutions``).
+
+    :raises TalendError: the runs could not be read.
+    """
+    return _manual_in(_newest_runs(client, task_id), since_ms)
+
+
+def _newest_runs(client, task_id) -> list:
+    """Summaries of the newest page of a task's runs (``GET /processing/executables/tasks/{taskId}/executions``)."""
+    page = client.call("GET", task_executions_path(task_id), params={"limit": PAGE_LIMIT, "offset": 0})[1]
+    return [execution_summary(item) for item in (page or {}).get("items") or []]
+
+
+def _manual_in(runs, since_ms):
+    """The execution id of the first ``MANUAL`` run of ``runs`` triggered at or after ``since_ms``, or None."""
+    for run in runs:
+        if run["execution_type"] == MANUAL and (_ms(run["trigger_timestamp"]) or -1) >= since_ms:
+            return run["execution_id"]
+    return None
+
+
 def earlier_catch_ups(client, window, resumed_before):
     """For tasks an earlier resume run of the window brought back: which already got a catch-up run, and since when
     the others were paused, from the API's history of runs (``GET /processing/executables/tasks/{taskId}/executions``,
@@ -110,13 +135,12 @@ def earlier_catch_ups(client, window, resumed_before):
         if resumed_at is None:
             return "unknown", "its resume time (pauseDate) is not in the API's answer"
         try:
-            page = client.call("GET", task_executions_path(entry["id"]), params={"limit": PAGE_LIMIT, "offset": 0})[1]
+            runs = _newest_runs(client, entry["id"])
         except TalendError as exc:
             return "unknown", "its runs could not be read: %s" % exc
-        runs = [execution_summary(item) for item in (page or {}).get("items") or []]
-        for run in runs:
-            if run["execution_type"] == MANUAL and (_ms(run["trigger_timestamp"]) or -1) >= resumed_at:
-                return "earlier", run["execution_id"]
+        found = _manual_in(runs, resumed_at)
+        if found:
+            return "earlier", found
         before = [t + 1 for t in (_ms(r["trigger_timestamp"]) for r in runs) if t is not None and t < resumed_at]
         since = [t for t in [_ms(window.held_since(entry.get("pause_context")))] + before if t is not None]
         return "ledger", max(since) if since else None
@@ -155,14 +179,36 @@ class CatchUp:
         """True with ``catch_up: once``."""
         return self.settings.catch_up == "once"
 
-    def _run_one(self, entry):
-        """``POST /processing/executions`` (``execute``) of one task: ``(execution id, None)`` or ``(None, failure)``."""
-        try:
-            body = self.client.call("POST", EXECUTIONS_PATH, json={"executable": entry["id"]}, ok=(200, 201))[1] or {}
-        except TalendApiError as exc:
-            return None, {"id": entry["id"], "name": entry.get("name"), "status": exc.status,
-                          "message": str(exc), "request_id": exc.request_id}
-        return body.get("executionId"), None
+    def _run_one(self, entry, since_ms):
+        """``POST /processing/executions`` (``execute``) of one task: ``(execution id, None)`` or ``(None, failure)``.
+
+        The POST is never repeated blindly: a run request whose answer was lost (no answer, a 5xx) may have started
+        the run, so before another attempt the task's newest runs are read (:func:`manual_run_since`); a ``MANUAL``
+        run triggered since ``since_ms`` is this catch-up run. A 429 is repeated after a back-off (nothing started).
+        """
+        once = copy.copy(self.client)
+        once.retries = 0
+        attempt = 0
+        while True:
+            try:
+                body = once.call("POST", EXECUTIONS_PATH, json={"executable": entry["id"]}, ok=(200, 201))[1] or {}
+                return body.get("executionId"), None
+            except TalendApiError as exc:
+                failure = {"id": entry["id"], "name": entry.get("name"), "status": exc.status, "message": str(exc),
+                           "request_id": exc.request_id}
+                if exc.status is not None and exc.status < 500 and exc.status != 429:
+                    return None, failure
+                if exc.status != 429 and since_ms is not None:
+                    try:
+                        found = manual_run_since(self.client, entry["id"], since_ms)
+                    except TalendError:
+                        return None, failure   # not known whether it started: reported, never sent again
+                    if found:
+                        return found, None
+                if attempt >= self.client.retries:
+                    return None, failure
+                attempt += 1
+                self.sleep(backoff_delay(attempt))
 
     def _poll(self):
         """Read the status of each run in flight (``GET /processing/executions/{id}``); forget those that ended."""
@@ -179,12 +225,14 @@ class CatchUp:
                 if seen not in IN_FLIGHT:
                     del self._in_flight[execution_id]
 
-    def start(self, entries, label=""):
+    def start(self, entries, label="", since=None):
         """Start one run of each of ``entries`` (``[{id, name}]``), at most ``concurrency`` in flight at once.
 
         :param label: what the entries are, for the lines said (e.g. ``"of wave 2"``).
+        :param since: when these tasks were resumed (ISO 8601, the API's time), or None: a ``MANUAL`` run since then
+            is the one a request whose answer was lost started.
         """
-        todo = list(entries)
+        todo, since_ms = list(entries), _ms(since)
         if not self.enabled or not todo:
             return
         self.say("Window %s: catch-up: starting one run of each of the %d resumed task(s) %sthat skipped a scheduled "
@@ -198,7 +246,8 @@ class CatchUp:
                 self._poll()
                 continue
             batch, todo = todo[:free], todo[free:]
-            for entry, (execution_id, failure) in zip(batch, map_concurrently(self.client, self._run_one, batch)):
+            outcomes = map_concurrently(self.client, lambda e: self._run_one(e, since_ms), batch)
+            for entry, (execution_id, failure) in zip(batch, outcomes):
                 if failure is not None:
                     self.outcome.refused.append(failure)
                     continue

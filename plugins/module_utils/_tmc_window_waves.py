@@ -233,7 +233,8 @@ class Waves:
         resumed = set(wave.resumed)
         part = self._ledger([e for e in wave.tasks + plans if e["id"] in resumed], wave.started)
         label = "of wave %d" % wave.number if self.paced else ""
-        self.catch_up.start(owing([e for e in wave.tasks if e["id"] in resumed], part.skipped_runs), label)
+        self.catch_up.start(owing([e for e in wave.tasks if e["id"] in resumed], part.skipped_runs), label,
+                            wave.started)
 
     def _owed_by_earlier_runs(self, resumed_before):
         """Catch-up of the tasks an earlier (killed) resume run brought back: those that got none and skipped a run."""
@@ -248,7 +249,8 @@ class Waves:
         now = max(_ms(e["resumed_at"]) for e in entries)
         part = check_schedules(self.client, entries, now, rearm=False)
         merge_schedules(self.schedules, part)
-        self.catch_up.start(owing(entries, part.skipped_runs), "resumed by an earlier run")
+        self.catch_up.start(owing(entries, part.skipped_runs), "resumed by an earlier run",
+                            min((e["resumed_at"] for e in entries), key=_ms))
 
     def _failed_runs(self, wave) -> list:
         """Runs of the wave's tasks triggered since the wave started that failed (paged list per environment)."""

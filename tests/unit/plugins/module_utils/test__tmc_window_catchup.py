@@ -18,6 +18,7 @@ class RunsApi:
     status it was given, ``GET`` of a task's executions answers ``history``."""
 
     max_workers = 1
+    retries = 0
 
     def __init__(self, refuse=None, history=None):
         self.refuse, self.history = refuse or {}, history or {}
@@ -103,3 +104,46 @@ def test_an_earlier_manual_run_after_the_resume_is_the_catch_up_and_the_history_
                                                            ("c", "2026-12-08T10:00:00.000Z")}
     assert all(e["resumed_at"] == resumed_at for e in ledger)
     assert [u["id"] for u in unknown] == ["d", "n"]
+
+
+class LostAnswer(RunsApi):
+    """The first run request starts the run and its answer is lost (no answer); ``retries`` as a client's."""
+
+    retries = 5
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.posts = []   # shared with the copy the catch-up makes of its client
+
+    def call(self, method, path, params=None, json=None, ok=(200,)):
+        if method == "POST":
+            self.posts.append(json["executable"])
+            if len(self.posts) == 1:
+                self.history[json["executable"]] = [{"executionId": "lost-1", "taskId": json["executable"],
+                                                     "executionType": "MANUAL",
+                                                     "triggerTimestamp": "2026-12-08T12:00:01Z"}]
+                raise TalendApiError(None, "POST " + path, message="no answer")
+        return super().call(method, path, params, json, ok)
+
+
+def test_a_run_request_whose_answer_was_lost_is_found_and_never_sent_again():
+    api = LostAnswer()
+    catch_up = CatchUp(api, ResumeSettings(catch_up="once"), [].append, "w1", sleep=lambda s: None)
+    catch_up.start(tasks("a"), since="2026-12-08T12:00:00.000Z")
+    assert api.posts == ["a"] and [r["execution_id"] for r in catch_up.outcome.runs] == ["lost-1"]
+
+
+def test_a_run_request_without_an_answer_and_no_run_found_is_tried_again():
+    api = RunsApi()
+    api.retries, posts = 5, []
+
+    def call(method, path, params=None, json=None, ok=(200,)):
+        if method == "POST" and not posts:
+            posts.append(1)
+            raise TalendApiError(503, "POST " + path, message="unavailable")
+        return RunsApi.call(api, method, path, params, json, ok)
+
+    api.call = call
+    catch_up = CatchUp(api, ResumeSettings(catch_up="once"), [].append, "w1", sleep=lambda s: None)
+    catch_up.start(tasks("a"), since="2026-12-08T12:00:00.000Z")
+    assert api.started == ["a"] and catch_up.outcome.refused == []
