@@ -235,9 +235,9 @@ class CatchUp:
         todo, since_ms = list(entries), _ms(since)
         if not self.enabled or not todo:
             return
+        label = label + " " if label else ""
         self.say("Window %s: catch-up: starting one run of each of the %d resumed task(s) %sthat skipped a scheduled "
-                 "run (at most %d in flight)." % (self.window_id, len(todo), label + " " if label else "",
-                                                   self.settings.concurrency))
+                 "run (at most %d in flight)." % (self.window_id, len(todo), label, self.settings.concurrency))
         while todo:
             free = self.settings.concurrency - len(self._in_flight)
             if free <= 0:

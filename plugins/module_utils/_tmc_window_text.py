@@ -317,7 +317,7 @@ def resume_step_messages(outcome) -> list:
                      "started again): %s" % (window_id, len(catch_up.earlier), _first(
                          catch_up.earlier, lambda r: "%s (execution %s)" % (r["name"], r["execution_id"]))))
     if catch_up.unknown:
+        unknown = _first(catch_up.unknown, lambda r: "%s (%s)" % (r["name"], r["why"]))
         lines.append("Window %s: catch-up: %d task(s) resumed by an earlier run could not be checked, no run started: "
-                     "%s" % (window_id, len(catch_up.unknown), _first(catch_up.unknown,
-                                                                     lambda r: "%s (%s)" % (r["name"], r["why"]))))
+                     "%s" % (window_id, len(catch_up.unknown), unknown))
     return lines

@@ -308,12 +308,12 @@ class Waves:
 
     def _stop_text(self, wave, count, later_tasks, plans) -> str:
         went = sum(len(w.resumed) for w in self.waves)
+        values = (wave.number, count, len(wave.failed_runs), self.settings.max_failed_runs, _failed(wave.failed_runs),
+                  wave.number, count, went, later_tasks, plans, self.request.window.marker)
         return ("resume wave %d of %d: %d run(s) of its tasks failed, more than maintenance_window_resume_max_failed_"
                 "runs=%d: %s. %d of %d wave(s) went (%d task(s) resumed); the other %d task(s) and %d plan(s) keep the "
                 "marker %s. Find why the runs failed; running the resume phase again continues "
-                "with the next wave" % (wave.number, count, len(wave.failed_runs), self.settings.max_failed_runs,
-                                         _failed(wave.failed_runs), wave.number, count, went, later_tasks, plans,
-                                         self.request.window.marker))
+                "with the next wave" % values)
 
 
 def _failed(runs) -> str:
