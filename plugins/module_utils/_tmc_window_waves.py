@@ -142,7 +142,7 @@ class Waves:
         self.clock, self.sleep = clock or time.monotonic, sleep or time.sleep
         self.now_ms = now_ms or (lambda: int(time.time() * 1000))
         self.waves, self.order_error, self.left, self.error = [], None, [], None
-        self._resumed = []
+        self._resumed, self._last = [], None
         self.schedules = None if check_mode else ScheduleCheck()
 
     @property
@@ -177,7 +177,7 @@ class Waves:
             self._owed_by_earlier_runs(selection.resumed_before)
         self._waves(list(selection.tasks), list(selection.plans), resume)
         if self._resumed and not self.check_mode:   # once, after the last wave: a 31-day search per environment
-            check_rearm(self.client, self._resumed, self.schedules, max(_ms(w.started) for w in self.waves))
+            check_rearm(self.client, self._resumed, self.schedules, self._last)
 
     def _waves(self, tasks, plans, resume):
         if not self.paced:
@@ -185,9 +185,9 @@ class Waves:
             self.waves.append(wave)
             self._resume_wave(wave, plans, resume)
             return
-        ordered, due = self._order(tasks)
+        ordered, due = self._order(tasks) if tasks else ([], {})
         size = self.settings.wave_size
-        chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)] or [[]]
+        chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)]
         for number, chunk in enumerate(chunks, 1):
             wave = Wave(number, chunk, due={e["id"]: due[e["id"]] for e in chunk if e["id"] in due})
             self.waves.append(wave)
@@ -220,6 +220,7 @@ class Waves:
         """The skipped runs of ``resumed`` (summaries) up to ``started`` (ISO 8601), added to the schedules."""
         entries = [dict(e, paused_at=e.get("pause_date")) for e in resumed]
         self._resumed += entries
+        self._last = max(self._last or 0, _ms(started) or 0) or None
         part = check_schedules(self.client, entries, _ms(started), rearm=False)
         merge_schedules(self.schedules, part)
         return part

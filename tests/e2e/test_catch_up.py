@@ -9,17 +9,12 @@ machine starts no second run.
 
 from __future__ import annotations
 
-import json
 import signal
-import subprocess
-import sys
 from datetime import datetime
-from pathlib import Path
 
-from e2ekit import ROOT
 from invariants import assert_window_invariant, snapshot
-from test_crash_recovery import kill_tree, other_machine, wait_quiet
-from windowrun import MAINTENANCE, PAUSE_PUT, WhenRequests, report, run_phase, window_vars
+from test_crash_recovery import other_machine, wait_quiet
+from windowrun import PAUSE_PUT, WhenRequests, report, run_killed, run_phase, window_vars
 
 SALES = {"environment": "Production", "workspace": "Sales Ops"}
 OPPORTUNITIES = "ba65d966494bab10a0f8f018"   # hourly at :05
@@ -152,21 +147,9 @@ def test_a_resume_killed_mid_catch_up_and_run_again_elsewhere_starts_no_second_r
     emulator.admin("DELETE", "requests")
     extra = dict(selectors=[selector], maintenance_window_catch_up="once", maintenance_window_drain_interval=1,
                  maintenance_window_catch_up_concurrency=5)
-    log = (tmp_path / "killed-resume.log").open("w")
-    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", str(MAINTENANCE),
-           "-e", json.dumps(window_vars("mw-crash", "resume", tmp_path / "killed", talend_max_workers=1, **extra))]
-    play = subprocess.Popen(cmd, env=ansible_env, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT)
-    killed = []
-    watcher = WhenRequests(emulator, 4, lambda: killed.append(kill_tree(play.pid)),
-                           count=lambda s: s["byRoute"].get(RUN_POST, 0))
-    try:
-        returncode = play.wait(timeout=240)
-    finally:
-        watcher.stop()
-        if play.poll() is None:
-            kill_tree(play.pid)
-            play.wait()
-        log.close()
+    killed, returncode = run_killed(ansible_env, emulator, window_vars(
+        "mw-crash", "resume", tmp_path / "killed", talend_max_workers=1, **extra), tmp_path / "killed-resume.log", 4,
+        count=lambda s: s["byRoute"].get(RUN_POST, 0))
     assert killed and returncode == -signal.SIGKILL, (tmp_path / "killed-resume.log").read_text()[-3000:]
     wait_quiet(emulator)
     first = manual_runs(emulator, resumed_at)

@@ -122,3 +122,10 @@ def test_merge_schedules_adds_one_wave_to_the_total():
                                          ledger_error="past refused"))
     assert [r["id"] for r in total.skipped_runs] == ["a", "b"] and total.next_runs == 3
     assert total.ledger_error == "past refused"
+
+
+def test_with_waves_and_only_plans_the_plans_come_back_in_one_step():
+    api, steps, said = Api(), [], []
+    run = waves(api, said, wave_size=2, wave_interval=10)
+    run.run(SimpleNamespace(tasks=[], plans=tasks("p"), resumed_before=[]), resumer(api, steps))
+    assert steps == [["p"]] and run.waves == [] and run.error is None
