@@ -129,6 +129,8 @@ def check_rearm(client, resumed, out, now_ms):
             for item in iter_events(client, environment_id, now_ms, now_ms + AHEAD_DAYS * DAY_MS - 1):
                 if item.get("id") in entries:
                     ahead.add(item["id"])
+                    if ahead.issuperset(entries):
+                        break   # each one has a run ahead: the next pages cannot change the answer
         except TalendError as exc:
             out.error = str(exc)
     names = {e["id"]: e.get("name") for entries in by_environment.values() for e in entries.values()}
