@@ -48,3 +48,19 @@ def test_the_rearm_check_runs_once_over_what_was_resumed():
     check_rearm(client, resumed, check, T10 + 2 * H)
     assert check.next_runs == 1 and [e["id"] for e in check.not_rearmed] == ["gone"]
     assert client.ranges[-1][0] == T10 + 2 * H
+
+
+def test_the_rearm_search_stops_reading_once_every_resumed_task_has_a_run_ahead():
+    client, read = Events("a", "b", "other"), []
+
+    def counting(method, path, params=None, body=None):
+        for item in Events.iter_pages(client, method, path, params, body):
+            read.append(item)
+            yield item
+
+    client.iter_pages = counting
+    check = check_schedules(client, [entry("a", "2026-12-08T10:00:01Z"), entry("b", "2026-12-08T10:00:01Z")],
+                            T10 + 2 * H, rearm=False)
+    read.clear()
+    check_rearm(client, [entry("a", "2026-12-08T10:00:01Z"), entry("b", "2026-12-08T10:00:01Z")], check, T10 + 2 * H)
+    assert check.next_runs == 2 and len(read) == 2, "two events read of a month of hourly runs"

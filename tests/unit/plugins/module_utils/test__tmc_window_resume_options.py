@@ -9,9 +9,13 @@ from window_params import TASK, page, paused_with, run
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_auth import PersonalAccessToken
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import TalendClient
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import TASK as KIND
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import check_request
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_markdown import _check_sections
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import Window
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_select import select_for_resume
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_verify import verify_changes
 
 BASE = {"window_id": "w1", "phase": "resume", "task_ids": ["t1"], "drain_interval": 30, "catch_up": "none",
         "catch_up_concurrency": 20, "resume_wave_size": 0, "resume_wave_interval": 300,
@@ -100,8 +104,6 @@ def test_the_account_search_finds_the_marker_behind_a_never_paused_task_and_what
 
 
 def test_the_markdown_summary_has_a_section_for_catch_up_runs_and_waves():
-    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_markdown import _check_sections
-
     run = {"catch_up": {"runs": [{"id": "t1", "name": "Load GL", "execution_id": "x-1"}],
                         "refused": [{"id": "t2", "name": "Load AP", "status": 409, "message": "busy"}]},
            "waves": {"waves": [{"number": 1, "resumed": 10, "started": "2026-12-08T12:00:00Z", "failed_runs": [{}],
@@ -110,3 +112,13 @@ def test_the_markdown_summary_has_a_section_for_catch_up_runs_and_waves():
     assert "## Catch-up runs started\n\n- `t1` Load GL: execution `x-1`" in text
     assert "## Catch-up runs refused\n\n- `t2` Load AP: HTTP 409, busy" in text
     assert "- wave 1: 10 task(s) resumed from 2026-12-08T12:00:00Z, 1 failed run(s), stop" in text
+
+
+def test_the_read_back_uses_the_list_when_a_never_paused_task_comes_first(scripted):
+    never = {k: v for k, v in dict(TASK, executable="t0").items() if k != "taskPauseDetails"}
+    scripted.queue(200, page(never, paused_with("DB [maintenance-window:w1]", dict(TASK, executable="t1"))))
+    client = TalendClient("https://api.us.cloud.talend.com", PersonalAccessToken("unit-secret-pat-value"),
+                          rate_limit=100000)
+    change = ChangeOutcome(KIND, ids=["t1"], entries=[{"id": "t1", "changed": True}], at="now")
+    out = verify_changes(client, Window("w1"), [change], True, {"t1": "e"})
+    assert out.confirmed == ["t1"] and len(scripted.sent) == 1, "one list page, no read of each task"
