@@ -122,3 +122,14 @@ def test_the_read_back_uses_the_list_when_a_never_paused_task_comes_first(script
     change = ChangeOutcome(KIND, ids=["t1"], entries=[{"id": "t1", "changed": True}], at="now")
     out = verify_changes(client, Window("w1"), [change], True, {"t1": "e"})
     assert out.confirmed == ["t1"] and len(scripted.sent) == 1, "one list page, no read of each task"
+
+
+def test_check_mode_with_catch_up_and_waves_sends_no_write_and_starts_no_run(scripted):
+    held = paused_with("DB [maintenance-window:w1]", dict(TASK, executable="t1"))
+    scripted.queue(200, page(held))        # the account's tasks
+    scripted.queue(200, page())            # plans (no pause date: no leaks read)
+    scripted.queue(200, held)              # check mode reads the state it would change
+    result = run(check_mode=True, phase="resume", task_ids=["t1"], catch_up="once", resume_wave_size=1,
+                 resume_max_failed_runs=0)
+    assert not result.get("failed") and {s["method"] for s in scripted.sent} == {"GET"}
+    assert "would resume 1 task(s)" in result["phase_message"]
