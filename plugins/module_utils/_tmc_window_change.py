@@ -55,6 +55,17 @@ class ChangeOutcome:
         done = set(self.changed_ids()) | self.refused_ids()
         return [i for i in self.ids if i not in done]
 
+    def add(self, part):
+        """Add ``part`` (a later call of the same kind, e.g. the next resume wave) to this outcome, in place; an error
+        that stopped ``part``'s whole call becomes a failure of each of its ids."""
+        self.ids += part.ids
+        self.entries += part.entries
+        self.failures += part.failures
+        if part.error:
+            self.failures += [{"id": i, "status": None, "message": part.error, "detail": None, "request_id": None}
+                              for i in part.ids]
+        self.at = part.at or self.at
+
     @property
     def changed(self) -> bool:
         """True when at least one state changed."""

@@ -9,7 +9,7 @@
 """The window engine: one phase of a maintenance window goes one way through here.
 
     check_request ─ report dir ─ client ─┬─ pause:  select ─ change (plans, tasks) ─ read back ─ record ─ drain ─ record
-                                         └─ resume: select ─ change (tasks, plans) ─ record
+                                         └─ resume: select ─ waves (change, read back, ledger, catch-up, watch) ─ plans ─ record
                                                           └────── result: messages, facts, stats, failure text
 
 Each step lives in its own ``_tmc_window_<step>.py`` file and returns one typed outcome; :class:`PhaseOutcome`
@@ -28,8 +28,10 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors impor
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import check_writable_directory, write_atomically
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_ratelimit import DEFAULT_RATE_LIMIT
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executions import iso_utc
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_instant
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_catchup import CatchUp
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome, change_states
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drain import Drain
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drift import (
@@ -45,7 +47,6 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_client import PlanClient, WriteRefused
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_html import render_plan_html
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_markdown import render_plan_markdown
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_rearm import check_schedules
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import (
     WindowReport,
     build_run,
@@ -69,6 +70,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_text 
     resume_messages,
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_verify import Verification, verify_changes
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_waves import Waves
 
 
 class PhaseInterrupted(Exception):
@@ -89,6 +91,8 @@ class PhaseOutcome:
     :param verify: ``Verification`` of the writes. :param drain: ``DrainOutcome`` or None.
     :param leaks: ``Leaks`` (end of the drain, resume) or None. :param drift: ``Drift`` (resume) or None.
     :param schedules: ``ScheduleCheck`` (skipped runs and re-arm, after the resume) or None.
+    :param waves: ``Waves`` of the resume (its ``record()`` is None without waves) or None.
+    :param catch_up: ``CatchUpOutcome`` (resume with ``catch_up: once``) or None.
     :param error: ``"<step>: <message>"`` of a step that stopped the phase, or None.
     :param order: pause phase: ``{horizon_seconds, due_in_horizon, error}`` of the soonest-first order, or None.
     :param due_soon: pause phase: ``{id: due time}`` of what had a run due while the pause went out.
@@ -109,6 +113,8 @@ class PhaseOutcome:
     leaks: object = None
     drift: object = None
     schedules: object = None
+    waves: object = None
+    catch_up: object = None
     error: str | None = None
     sending: bool = False
     order: object = None
@@ -181,6 +187,7 @@ class PhaseOutcome:
                 steps[type(step).__name__.lower()] = step.record()
         if self.schedules is not None:
             steps.update(self.schedules.records())
+        steps.update(_resume_steps(self))
         return build_run(self.request.phase, window.marker, tasks, plans, self.started,
                          reason=self.request.reason if self.request.pausing else None,
                          error=self.error or (("Read back the writes: %s" % verify.error) if verify.error else None)
@@ -199,6 +206,13 @@ def _soonest_first(client, outcome) -> tuple:
     outcome.order = {"horizon_seconds": horizon, "due_in_horizon": len(outcome.due_soon), "error": error}
     plan_ids = {e["id"] for e in outcome.plans.to_pause}
     return [e for e in ordered if e["id"] in plan_ids], [e for e in ordered if e["id"] not in plan_ids]
+
+
+def _resume_steps(outcome) -> dict:
+    """The ``waves`` and ``catch_up`` entries of a resume's run record (none when not asked)."""
+    steps = {"waves": outcome.waves.record() if outcome.waves is not None else None,
+             "catch_up": outcome.catch_up.record() if outcome.catch_up is not None else None}
+    return {k: v for k, v in steps.items() if v is not None}
 
 
 def _about_to_send(outcome, report):
@@ -246,27 +260,51 @@ def _held_since(outcome) -> list:
 
 
 def _resume(client, outcome, report, say):
-    del say  # the resume phase has nothing to tell while it runs yet
     window = outcome.request.window
     earlier = report.earlier_runs()
     outcome.selection = select_for_resume(client, outcome.request, expected=held_by_record(earlier))
     set_aside_foreign(outcome.selection, window_users(earlier))
     outcome.drift = find_drift(earlier, outcome.selection)
     outcome.leaks = find_leaks(client, [dict(e, paused_at=e.get("pause_date")) for e in outcome.selection.tasks])
-    context = window.resume_context()
-    _about_to_send(outcome, report)
-    outcome.task_change = change_states(client, TASK, [e["id"] for e in outcome.selection.tasks], False, context,
-                                        outcome.check_mode)
-    outcome.plan_change = change_states(client, PLAN, [e["id"] for e in outcome.selection.plans], False, context,
-                                        outcome.check_mode)
-    outcome.sending = False
-    _verify(client, outcome, pausing=False)
-    if not outcome.check_mode:
-        resumed = set(outcome.resumed_task_ids()) | set(outcome.resumed_plan_ids())
-        entries = [dict(e, paused_at=e.get("pause_date")) for e in outcome.selection.tasks + outcome.selection.plans
-                   if e["id"] in resumed]
-        outcome.schedules = check_schedules(client, entries, parse_instant(outcome.verify.api_now or utc_now(), "now"))
+    catch_up = CatchUp(client, outcome.request.resume, say, window.id)
+    outcome.catch_up = catch_up.outcome if catch_up.enabled and not outcome.check_mode else None
+    outcome.waves = Waves(client, outcome.request, say, catch_up, outcome.check_mode)
+    outcome.schedules = outcome.waves.schedules
+    outcome.waves.run(outcome.selection, lambda tasks, plans: _resume_some(client, outcome, report, tasks, plans))
+    outcome.error = outcome.waves.error and "Resume in waves: " + outcome.waves.error
     report.record(outcome.record())
+
+
+def _held_since_text(outcome, tasks):
+    """With catch-up runs: the earliest ``pauseDate`` of ``tasks``, for the resume context (None otherwise)."""
+    if outcome.request.resume.catch_up == "none":
+        return None
+    dates = [e["pause_date"] for e in tasks if e.get("pause_date")]
+    return min(dates, key=lambda d: parse_instant(iso_utc(d), "pauseDate")) if dates else None
+
+
+def _resume_some(client, outcome, report, tasks, plans) -> tuple:
+    """One resume step (every task and plan at once, or one wave): recorded before its calls go out, one change of
+    the tasks then the plans, their read-back, all added to ``outcome`` and recorded.
+
+    :param tasks: task summaries to resume; :param plans: plan summaries.
+    :returns: ``(ids resumed, the API's time of the writes: ISO 8601 or None)``.
+    """
+    window, check_mode = outcome.request.window, outcome.check_mode
+    context = window.resume_context(_held_since_text(outcome, tasks))
+    _about_to_send(outcome, report)
+    task_change = change_states(client, TASK, [e["id"] for e in tasks], False, context, check_mode)
+    plan_change = change_states(client, PLAN, [e["id"] for e in plans], False, context, check_mode)
+    outcome.task_change.add(task_change)
+    outcome.plan_change.add(plan_change)
+    outcome.sending = False
+    environment_of = {e["id"]: e.get("environment_id") for e in tasks + plans}
+    verification = verify_changes(client, window, (task_change, plan_change), False, environment_of, check_mode)
+    outcome.verify.add(verification)
+    report.record(outcome.record())
+    done = set(outcome.resumed_task_ids()) | set(outcome.resumed_plan_ids())
+    return [i for i in task_change.ids + plan_change.ids if i in done], verification.api_now or (
+        None if check_mode else utc_now())
 
 
 def _stats(window_id, phase, outcome="failed", status="empty", counts=None, report_path="") -> dict:

@@ -33,6 +33,9 @@ PHASES = ("plan", "pause", "resume")
 READS_SELECTORS = ("plan", "pause")
 """Phases that read the selectors (names, tags, schedule windows) and the reason: the plan forecasts the pause."""
 DRAIN_POLICIES = ("fail", "continue", "stop")
+CATCH_UP_MODES = ("none", "once")
+CATCH_UP_MAX_CONCURRENCY = 200
+"""Most runs in flight the account allows (DESIGN.md): the most catch-up runs one phase keeps in flight."""
 NOTHING_SENT = "Nothing was changed: no request was sent."
 
 
@@ -53,6 +56,11 @@ def window_argument_spec() -> dict:
         tenant=dict(type="str"),
         window_start=dict(type="raw"),
         window_end=dict(type="raw"),
+        catch_up=dict(type="str", default="none", choices=list(CATCH_UP_MODES)),
+        catch_up_concurrency=dict(type="int", default=20),
+        resume_wave_size=dict(type="int", default=0),
+        resume_wave_interval=dict(type="int", default=300),
+        resume_max_failed_runs=dict(type="int"),
     )
 
 
@@ -121,6 +129,55 @@ class DrainSettings:
 
 
 @dataclass(frozen=True)
+class ResumeSettings:
+    """How the resume phase brings the tasks back (catch-up runs, waves).
+
+    :param catch_up: ``none`` or ``once``: one run of each resumed task that skipped a scheduled run.
+    :param concurrency: most catch-up runs in flight at once (int, 1..:data:`CATCH_UP_MAX_CONCURRENCY`).
+    :param wave_size: tasks per wave (int >= 0; 0 resumes every task at once).
+    :param wave_interval: seconds each wave's runs are watched before the next wave (int >= 0).
+    :param max_failed_runs: the gate: more failed runs of a wave's tasks than this stops the resume (int >= 0), or
+        None for no gate.
+    :param poll_interval: seconds between two reads of runs (the wave's watch, catch-up runs waiting for a free
+        slot): ``maintenance_window_drain_interval`` (int >= 1).
+    """
+
+    catch_up: str = "none"
+    concurrency: int = 20
+    wave_size: int = 0
+    wave_interval: int = 300
+    max_failed_runs: int | None = None
+    poll_interval: int = 30
+
+
+def _resume_problems(settings) -> list:
+    """Every problem of the resume settings (checked for the resume phase only)."""
+    def whole(value, low):
+        return isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+    problems = []
+    if not (whole(settings.concurrency, 1) and settings.concurrency <= CATCH_UP_MAX_CONCURRENCY):
+        problems.append("maintenance_window_catch_up_concurrency must be 1 to %d runs in flight (the account allows "
+                        "%d), got %r." % (CATCH_UP_MAX_CONCURRENCY, CATCH_UP_MAX_CONCURRENCY, settings.concurrency))
+    if not whole(settings.wave_size, 0):
+        problems.append("maintenance_window_resume_wave_size must be 0 (every task at once) or more tasks per wave, "
+                        "got %r." % (settings.wave_size,))
+    if not whole(settings.wave_interval, 0):
+        problems.append("maintenance_window_resume_wave_interval must be 0 or more seconds, got %r."
+                        % (settings.wave_interval,))
+    if settings.max_failed_runs is not None and not whole(settings.max_failed_runs, 0):
+        problems.append("maintenance_window_resume_max_failed_runs must be 0 or more failed runs, got %r."
+                        % (settings.max_failed_runs,))
+    elif settings.max_failed_runs is not None and settings.wave_size == 0:
+        problems.append("maintenance_window_resume_max_failed_runs is a gate between resume waves: set "
+                        "maintenance_window_resume_wave_size too (e.g. 50), or leave the gate unset.")
+    if (settings.wave_size or settings.catch_up != "none") and not whole(settings.poll_interval, 1):
+        problems.append("maintenance_window_drain_interval (the seconds between two reads of runs: the waves' watch "
+                        "and the catch-up runs) must be 1 or more, got %r." % (settings.poll_interval,))
+    return problems
+
+
+@dataclass(frozen=True)
 class WindowRequest:
     """A checked request for one phase of a window (see :func:`check_request`).
 
@@ -131,6 +188,7 @@ class WindowRequest:
     :param tenant: name of the tenant (report files ``<id>.<tenant>.json``), or None.
     :param start_ms: the planned window's start (``maintenance_window_start``), epoch ms, or None;
         ``end_ms`` its end. Both are set for the plan phase.
+    :param resume: :class:`ResumeSettings` (resume phase: catch-up runs and waves).
     """
 
     window: Window
@@ -144,6 +202,7 @@ class WindowRequest:
     tenant: str | None = None
     start_ms: int | None = None
     end_ms: int | None = None
+    resume: ResumeSettings = ResumeSettings()
 
     @property
     def pausing(self) -> bool:
@@ -250,6 +309,12 @@ def check_request(params, now_ms=None) -> WindowRequest:
         problems.append("maintenance_window_drain_timeout must be 0 or more seconds and "
                         "maintenance_window_drain_interval 1 or more seconds, got %r and %r."
                         % (drain.timeout, drain.interval))
+    resume = ResumeSettings(
+        catch_up=params.get("catch_up") or "none", concurrency=params.get("catch_up_concurrency", 20),
+        wave_size=params.get("resume_wave_size", 0), wave_interval=params.get("resume_wave_interval", 300),
+        max_failed_runs=params.get("resume_max_failed_runs"), poll_interval=params.get("drain_interval", 30))
+    if phase == "resume":
+        problems += _resume_problems(resume)
     tenant = params.get("tenant") or None
     if tenant is not None and not WINDOW_ID_RE.fullmatch(tenant):
         problems.append("maintenance_window_tenant %r is not a usable tenant name (it names the report files): use "
@@ -258,4 +323,4 @@ def check_request(params, now_ms=None) -> WindowRequest:
         raise TalendConfigError(" ".join(problems) + " " + NOTHING_SENT)
     return WindowRequest(window=window, phase=phase, reason=reason, selectors=selectors, task_ids=task_ids,
                          plan_ids=plan_ids, drain=drain, report_dir=params.get("report_dir") or None, tenant=tenant,
-                         start_ms=start_ms, end_ms=end_ms)
+                         start_ms=start_ms, end_ms=end_ms, resume=resume)

@@ -76,7 +76,8 @@ def _section(title, items, show) -> list:
 
 
 def _check_sections(run) -> list:
-    """A section per check of the last run that found something: verify, leaks, drift, skipped runs, re-arm."""
+    """A section per check of the last run that found something: verify, leaks, drift, skipped runs, re-arm, catch-up
+    runs, resume waves."""
     verify, leaks, drift = run.get("verify") or {}, run.get("leaks") or {}, run.get("drift") or {}
     skipped, rearm = run.get("skipped_runs") or {}, run.get("rearm") or {}
     lines = []
@@ -95,4 +96,12 @@ def _check_sections(run) -> list:
     lines += _section("Resumed, but will not run again on their own (re-arm)", rearm.get("not_rearmed") or [],
                       lambda e: "`%s` %s: trigger %s, last skipped %s" % (
                           e["id"], e["name"] or "", e["trigger"], e["last_skipped"]))
+    catch_up, waves = run.get("catch_up") or {}, (run.get("waves") or {}).get("waves") or []
+    lines += _section("Catch-up runs started", catch_up.get("runs") or [],
+                      lambda r: "`%s` %s: execution `%s`" % (r["id"], r["name"] or "", r["execution_id"]))
+    lines += _section("Catch-up runs refused", catch_up.get("refused") or [],
+                      lambda r: "`%s` %s: HTTP %s, %s" % (r["id"], r["name"] or "", r["status"], r["message"]))
+    lines += _section("Resume waves", waves,
+                      lambda w: "wave %d: %d task(s) resumed from %s, %d failed run(s), %s" % (
+                          w["number"], w["resumed"], w["started"], len(w["failed_runs"]), w["decision"]))
     return lines

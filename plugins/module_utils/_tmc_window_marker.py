@@ -96,9 +96,28 @@ class Window:
         """The ``pauseContext`` the pause phase writes: ``"<reason> <marker>"`` (reason checked)."""
         return "%s %s" % (check_reason(reason), self.marker)
 
-    def resume_context(self) -> str:
-        """The ``pauseContext`` sent with a resume of what this window holds."""
-        return "Resumed at the end of maintenance window %s" % self.id
+    def resume_context(self, held_since=None) -> str:
+        """The ``pauseContext`` sent with a resume of what this window holds.
+
+        :param held_since: ISO 8601 time the resumed tasks were paused since (the earliest ``pauseDate``), or None.
+            Written as `` (held since <time>)`` so that the pause time, which the resume overwrites in ``pauseDate``,
+            stays readable through the API (a re-run of a resume killed mid-catch-up needs it for the ledger).
+        """
+        text = "Resumed at the end of maintenance window %s" % self.id
+        return text + (" (held since %s)" % held_since if held_since else "")
+
+    def resumed(self, pause_context) -> bool:
+        """True when ``pause_context`` is one this window's resume writes (:meth:`resume_context`): read on an
+        active task, this window resumed it (and its ``pauseDate`` is when)."""
+        return isinstance(pause_context, str) and self._resumed_re().fullmatch(pause_context.strip()) is not None
+
+    def held_since(self, pause_context):
+        """The ``held since`` time a resume context of this window carries (ISO 8601 text), or None."""
+        match = self._resumed_re().fullmatch(pause_context.strip()) if isinstance(pause_context, str) else None
+        return match.group(1) if match else None
+
+    def _resumed_re(self):
+        return re.compile(re.escape(self.resume_context()) + r"(?: \(held since ([^()]+)\))?")
 
     def holds(self, pause_context) -> bool:
         """True when ``pause_context`` ends with this window's marker."""

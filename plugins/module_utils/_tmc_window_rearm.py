@@ -65,52 +65,77 @@ def _event(item) -> tuple:
     return item.get("id"), str(item.get("type") or "").upper(), item.get("date"), item.get("sourceTriggerName")
 
 
-def check_schedules(client, resumed, now_ms) -> ScheduleCheck:
+def check_schedules(client, resumed, now_ms, rearm=True) -> ScheduleCheck:
     """Skipped runs and next runs of ``resumed`` tasks and plans.
 
     :param client: a ``TalendClient``.
-    :param resumed: ``[{id, name, environment_id, paused_at}]``: what the resume brought back and when each was
-        paused (ISO 8601, ``pauseDate`` read before the resume).
+    :param resumed: ``[{id, name, environment_id, paused_at, resumed_at?}]``: what the resume brought back and when
+        each was paused (ISO 8601, ``pauseDate`` read before the resume); ``resumed_at`` (ISO 8601) when it was
+        resumed before ``now_ms`` (an earlier run of the phase, or an earlier wave).
     :param now_ms: the resume time, epoch milliseconds.
+    :param rearm: also read the next runs (:func:`check_rearm`); False for the ledger alone (one wave of several:
+        the re-arm is checked once, after the last wave).
     :returns: a :class:`ScheduleCheck`.
     """
     out = ScheduleCheck()
+    by_environment = _by_environment(resumed)
+    for environment_id, entries in by_environment.items():
+        since = [p for p in (_ms(e.get("paused_at")) for e in entries.values()) if p is not None]
+        if not environment_id or not since or out.ledger_error is not None:
+            continue
+        try:
+            for item in iter_events(client, environment_id, min(since), now_ms):
+                event_id, kind, date, trigger = _event(item)
+                entry = entries.get(event_id)
+                when = _ms(iso_utc(date)) if date is not None else None
+                paused_at = _ms(entry.get("paused_at")) if entry else None
+                until = (_ms(entry.get("resumed_at")) or now_ms) if entry else now_ms
+                if entry is None or when is None or paused_at is None or not paused_at <= when <= until:
+                    continue
+                out.skipped_runs.append({"id": event_id, "name": entry.get("name"), "type": kind,
+                                         "date": iso_utc(date), "trigger": trigger})
+        except TalendApiError as exc:
+            out.ledger_error = ("the events search did not answer the past range (%s): the runs skipped during the "
+                                "window are not known" % exc) if exc.status == 400 else str(exc)
+        except TalendError as exc:
+            out.ledger_error = str(exc)
+    out.skipped_runs.sort(key=lambda r: (r["date"] or "", r["id"] or ""))
+    if rearm:
+        check_rearm(client, resumed, out, now_ms)
+    return out
+
+
+def _by_environment(resumed) -> dict:
     by_environment = {}
     for entry in resumed:
         by_environment.setdefault(entry.get("environment_id"), {})[entry["id"]] = entry
+    return by_environment
+
+
+def check_rearm(client, resumed, out, now_ms):
+    """Fill ``out`` (a :class:`ScheduleCheck` holding the ledger of ``resumed``) with the next runs: which resumed
+    task or plan that skipped a run has none in the next :data:`AHEAD_DAYS` days (one events search per environment).
+
+    :param resumed: as :func:`check_schedules`. :param now_ms: from when to look ahead, epoch milliseconds.
+    """
     last_skipped, ahead = {}, set()
+    for run in out.skipped_runs:
+        last_skipped[run["id"]] = (run["date"], run["trigger"])
+    by_environment = _by_environment(resumed)
     for environment_id, entries in by_environment.items():
         if not environment_id:
             continue
-        since = [p for p in (_ms(e.get("paused_at")) for e in entries.values()) if p is not None]
-        if since and out.ledger_error is None:
-            try:
-                for item in iter_events(client, environment_id, min(since), now_ms):
-                    event_id, kind, date, trigger = _event(item)
-                    entry = entries.get(event_id)
-                    when = _ms(iso_utc(date)) if date is not None else None
-                    paused_at = _ms(entry.get("paused_at")) if entry else None
-                    if entry is None or when is None or paused_at is None or not paused_at <= when <= now_ms:
-                        continue
-                    out.skipped_runs.append({"id": event_id, "name": entry.get("name"), "type": kind,
-                                             "date": iso_utc(date), "trigger": trigger})
-                    last_skipped[event_id] = (iso_utc(date), trigger)
-            except TalendApiError as exc:
-                out.ledger_error = ("the events search did not answer the past range (%s): the runs skipped during the "
-                                    "window are not known" % exc) if exc.status == 400 else str(exc)
-            except TalendError as exc:
-                out.ledger_error = str(exc)
         try:
             for item in iter_events(client, environment_id, now_ms, now_ms + AHEAD_DAYS * DAY_MS - 1):
                 if item.get("id") in entries:
                     ahead.add(item["id"])
+                    if ahead.issuperset(entries):
+                        break   # each one has a run ahead: the next pages cannot change the answer
         except TalendError as exc:
             out.error = str(exc)
     names = {e["id"]: e.get("name") for entries in by_environment.values() for e in entries.values()}
     out.next_runs = len(ahead)
     if out.error is not None:
-        return out
+        return
     out.not_rearmed = [{"id": i, "name": names.get(i), "trigger": trigger, "last_skipped": date}
                        for i, (date, trigger) in sorted(last_skipped.items()) if i not in ahead]
-    out.skipped_runs.sort(key=lambda r: (r["date"] or "", r["id"] or ""))
-    return out

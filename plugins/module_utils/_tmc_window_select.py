@@ -100,6 +100,9 @@ class Selection:
         selectors that name only an environment or workspace (for drift: what was created there).
     :param foreign_marked: resume phase: what carries the marker but was paused by an account that never paused for
         this window (left paused).
+    :param resumed_before: resume phase: tasks active with this window's resume context (``Window.resumed``): an
+        earlier resume run of the window brought them back (their ``pause_date`` is when); a re-run after a run
+        killed mid-catch-up finds there the tasks that may still owe a catch-up run.
     """
 
     tasks: list = field(default_factory=list)
@@ -111,6 +114,7 @@ class Selection:
     seen: dict = field(default_factory=dict)
     scope_entries: dict = field(default_factory=dict)
     foreign_marked: list = field(default_factory=list)
+    resumed_before: list = field(default_factory=list)
 
     def names(self) -> dict:
         """``{id: name}`` of every task and plan selected."""
@@ -170,17 +174,19 @@ def _in_scopes(summary, scopes) -> bool:
 def _search_account(client, window, scopes, pure_scopes=(), expected=()):
     """One paged read of every task (``GET /orchestration/executables/tasks``, no filter) and plan: what ends
     with this window's marker, what other windows hold in ``scopes``, the state of the ``expected`` ids and what
-    lies in ``pure_scopes``; None when the task list carries no pause details (then the caller searches the
-    scopes and reads each task)."""
-    found = Selection(searched="account")
+    lies in ``pure_scopes``; None when no task of the list carries pause details (a task never paused has none: the
+    list shows them when one does; then the caller searches the scopes and reads each task)."""
+    found = Selection(searched="")
     others, expected = Counter(), set(expected)
     for kind, items in (("tasks", client.iter_pages("GET", TASK.path)), ("plans", None)):
         if kind == "plans":
+            if not found.searched:
+                return None   # no task of the account carries pause details: the list does not show them
             items = list_plans(client)
         summary_of = task_summary if kind == "tasks" else plan_summary
-        for number, item in enumerate(items):
-            if kind == "tasks" and number == 0 and TASK.pause_details_key not in item:
-                return None
+        for item in items:
+            if kind == "tasks" and TASK.pause_details_key in item:
+                found.searched = "account"   # a task never paused has no pause details: one that has them says so
             entry = summary_of(item)
             in_scope = not scopes or _in_scopes(entry, scopes)
             if pure_scopes and _in_scopes(entry, pure_scopes):
@@ -188,6 +194,8 @@ def _search_account(client, window, scopes, pure_scopes=(), expected=()):
             if entry["id"] in expected:
                 found.seen[entry["id"]] = slim([entry])[0]
             if not entry["paused"]:
+                if kind == "tasks" and window.resumed(entry["pause_context"]):
+                    found.resumed_before.append(slim([entry])[0])
                 continue
             owner = window_of(entry["pause_context"])
             if owner == window.id:

@@ -277,6 +277,50 @@ def finding_messages(outcome) -> list:
                                                                            "%s, last skipped %s)" % (
                                                                                e["name"], e["trigger"],
                                                                                e["last_skipped"]))))
+    return lines + resume_step_messages(outcome)
+
+
+def resume_step_messages(outcome) -> list:
+    """Lines of the resume's waves and catch-up runs (the report's ``waves`` and ``catch_up``): how many waves went
+    and what each saw; the catch-up runs started, refused, found from an earlier run, or not known.
+
+    :param outcome: a ``PhaseOutcome`` (``waves``: ``Waves`` or None, ``catch_up``: ``CatchUpOutcome`` or None).
+    """
+    window_id, lines = outcome.request.window.id, []
+    waves = outcome.waves.record() if outcome.waves is not None else None
+    if waves and waves["waves"]:
+        lines.append("Window %s: resumed in %d wave(s) of up to %d task(s), soonest-due first%s: %s%s" % (
+            window_id, len(waves["waves"]), waves["size"],
+            " (the next runs could not be read: by name)" if waves["order_error"] else "",
+            "; ".join("wave %d: %d task(s), %d failed run(s), %s" % (w["number"], w["resumed"], len(w["failed_runs"]),
+                                                                     w["decision"]) for w in waves["waves"]),
+            "; %d task(s) or plan(s) left paused with the marker" % len(waves["left"]) if waves["left"] else ""))
+    catch_up = outcome.catch_up
+    if catch_up is None:
+        return lines
+    schedules = outcome.schedules
+    if catch_up.runs:
+        lines.append("Window %s: catch-up: started %d run(s) of resumed task(s) that skipped a scheduled run: %s" % (
+            window_id, len(catch_up.runs), _first(catch_up.runs, lambda r: "%s (execution %s)" % (
+                r["name"], r["execution_id"]))))
+    elif not catch_up.refused and not catch_up.earlier and not (schedules is not None and schedules.ledger_error):
+        lines.append("Window %s: catch-up: no resumed task skipped a scheduled run: no run started." % window_id)
+    if schedules is not None and schedules.ledger_error:
+        lines.append("Window %s: catch-up: the skipped runs are not known, so no run was started for the tasks they "
+                     "concern: start the runs the data needs by hand." % window_id)
+    if catch_up.refused:
+        lines.append("Window %s: catch-up: %d run(s) refused (the others went on): %s. Start them by hand, or run the "
+                     "resume phase again: it starts only the runs still owed." % (
+                         window_id, len(catch_up.refused), _first(catch_up.refused, lambda r: "%s (%s%s)" % (
+                             r["name"], "HTTP %s: " % r["status"] if r.get("status") else "", r["message"]))))
+    if catch_up.earlier:
+        lines.append("Window %s: catch-up: %d task(s) resumed by an earlier run already got their catch-up run (none "
+                     "started again): %s" % (window_id, len(catch_up.earlier), _first(
+                         catch_up.earlier, lambda r: "%s (execution %s)" % (r["name"], r["execution_id"]))))
+    if catch_up.unknown:
+        unknown = _first(catch_up.unknown, lambda r: "%s (%s)" % (r["name"], r["why"]))
+        lines.append("Window %s: catch-up: %d task(s) resumed by an earlier run could not be checked, no run started: "
+                     "%s" % (window_id, len(catch_up.unknown), unknown))
     return lines
 
 

@@ -57,6 +57,16 @@ class Verification:
     api_now: str | None = None
     users: list = field(default_factory=list)
 
+    def add(self, part):
+        """Add the read-back of a later change (e.g. the next resume wave) to this one, in place."""
+        self.asked += part.asked
+        self.confirmed += part.confirmed
+        self.never_confirmed.update(part.never_confirmed)
+        self.rounds += part.rounds
+        self.error = self.error or part.error
+        self.api_now = max([d for d in (self.api_now, part.api_now) if d], key=_ms, default=None)
+        self.users = sorted(set(self.users) | set(part.users))
+
     def record(self, lost_answers) -> dict:
         """The ``verify`` entry of the run record. :param lost_answers: ids confirmed without a 202 (list)."""
         return {"asked": len(self.asked), "confirmed": len(self.confirmed), "lost_answers": list(lost_answers),
@@ -81,20 +91,19 @@ def describe(state) -> str:
 
 
 def _listed_states(client, kind, environment_id, wanted):
-    """``{id: state}`` of ``wanted`` ids from the list pages of one environment, or None when the list carries no
-    pause details."""
+    """``{id: state}`` of ``wanted`` ids from the list pages of one environment, or None when no item of the list
+    carries pause details (a task never paused has none, so one item without them says nothing)."""
     if kind is PLAN:
         items = list_plans(client, environment_id=environment_id)
     else:
         items = client.iter_pages("GET", TASK.path, params={"environmentId": environment_id} if environment_id else None)
-    states = {}
-    for number, item in enumerate(items):
-        if number == 0 and kind.pause_details_key not in item:
-            return None
+    states, with_details = {}, False
+    for item in items:
+        with_details = with_details or kind.pause_details_key in item   # a never-paused item has none
         item_id = item.get("executable") or item.get("id")
         if item_id in wanted:
             states[item_id] = pause_state(item.get(kind.pause_details_key))
-    return states
+    return states if with_details else None
 
 
 def _read_one(client, kind, executable_id):

@@ -136,7 +136,8 @@ options:
     type: int
     default: 1800
   drain_interval:
-    description: Seconds between two polls of the runs in flight (1 or more).
+    description: Seconds between two polls of the runs in flight (1 or more); also between two reads of runs while
+      a resume wave is watched or catch-up runs wait for a free slot.
     type: int
     default: 30
   drain_on_timeout:
@@ -167,6 +168,42 @@ options:
       - End of the planned window, ISO 8601 with a UTC offset, after O(window_start) and not in the past. Required
         for V(plan).
     type: raw
+  catch_up:
+    description:
+      - V(resume) only. V(once) starts, after each task is resumed, one run (C(POST /processing/executions)) of each
+        resumed task that skipped at least one scheduled run during the window (the skipped-run ledger, report key
+        C(skipped_runs)); every started execution id is in the report (C(catch_up)). A run the API refuses (405,
+        409, a 5xx after the retries) is reported and does not stop the others.
+      - Plans get no catch-up run (a plan runs its tasks again); their skipped runs are listed.
+      - A resume run again after one killed mid-catch-up never starts a second run for a task that got one; it
+        finds the earlier C(MANUAL) run through the API.
+    type: str
+    choices: [none, once]
+    default: none
+  catch_up_concurrency:
+    description:
+      - Most catch-up runs in flight at once (1 to 200); when that many run, their status is read every
+        O(drain_interval) seconds until one ends.
+    type: int
+    default: 20
+  resume_wave_size:
+    description:
+      - V(resume) only. Tasks per resume wave, soonest-due first (next scheduled run from the events search); 0
+        resumes every task at once. Plans come back after the last wave of tasks.
+    type: int
+    default: 0
+  resume_wave_interval:
+    description:
+      - Seconds each wave's tasks' runs are watched (read every O(drain_interval) seconds) before the next wave.
+        The last wave is not watched when nothing follows it.
+    type: int
+    default: 300
+  resume_max_failed_runs:
+    description:
+      - The gate between waves; needs O(resume_wave_size). When more runs of a wave's tasks than this failed since
+        the wave began, the resume stops, the later waves keep the marker and the phase fails; running the resume
+        phase again continues with them. Not given, no gate.
+    type: int
 notes:
   - Bad input (window id, reason, ids, selectors, schedule windows, a selector's schedule window wholly in the
     past, the planned window, drain settings, report directory, connection options) fails before any request,

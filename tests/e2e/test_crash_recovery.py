@@ -12,65 +12,19 @@ window invariant (tests/e2e/invariants.py) must hold after each recovery run.
 
 from __future__ import annotations
 
-import json
-import os
 import random
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from e2ekit import ROOT
 from invariants import assert_window_invariant, selection_of, snapshot
-from windowrun import MAINTENANCE, WhenRequests, report, run_phase, window_vars
+from windowrun import report, run_killed, run_phase, window_vars
 
 GENERATED = 90
 STAGING = {"environment": "Staging", "include_plans": True}
 # seed: recovery (pause again then resume on another machine, or resume at once: the window is called off).
 # The seeds give kill points spread over the phase: request 2 (selection), 42 and 80 of about 93.
 SEEDS = {31: "resume-only", 7: "pause-then-resume", 5: "pause-then-resume"}
-
-
-def process_tree(root_pid) -> set:
-    """``root_pid`` and every pid descending from it (read from ``/proc/<pid>/stat``)."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry, encoding="utf-8", errors="replace") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            parents[int(entry)] = int(fields[1])
-    tree, grew = {root_pid}, True
-    while grew:
-        children = {pid for pid, ppid in parents.items() if ppid in tree} - tree
-        grew = bool(children)
-        tree |= children
-    return tree
-
-
-def kill_tree(root_pid) -> int:
-    """SIGSTOP every pid of the tree (again until no new pid appears), then SIGKILL each; returns how many."""
-    stopped = set()
-    while True:
-        new = process_tree(root_pid) - stopped
-        if not new:
-            break
-        for pid in new:
-            try:
-                os.kill(pid, signal.SIGSTOP)
-            except ProcessLookupError:
-                pass
-        stopped |= new
-    for pid in stopped:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    return len(stopped)
 
 
 def wait_quiet(emulator, quiet_seconds=0.5, timeout=30):
@@ -116,22 +70,10 @@ def test_pause_killed_at_a_random_point_recovers_with_reruns(emulator, ansible_e
 
     # the killed run: the kill point is a count of public requests, somewhere from the first read to the writes
     kill_at = rng.randint(1, len(to_pause))
-    log = (tmp_path / "killed-run.log").open("w")
     # one request at a time: a quiet controller's requests otherwise go out as fast as max_workers allow (the
     # rate limit counts a window, it does not space them), and the kill would land after the last pause
-    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", str(MAINTENANCE),
-           "-e", json.dumps(window_vars(window_id, "pause", reports, selectors=(STAGING,), talend_max_workers=1))]
-    play = subprocess.Popen(cmd, env=ansible_env, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT)
-    killed = []
-    watcher = WhenRequests(emulator, kill_at, lambda: killed.append(kill_tree(play.pid)))
-    try:
-        returncode = play.wait(timeout=240)
-    finally:
-        watcher.stop()
-        if play.poll() is None:
-            kill_tree(play.pid)
-            play.wait()
-        log.close()
+    killed, returncode = run_killed(ansible_env, emulator, window_vars(
+        window_id, "pause", reports, selectors=(STAGING,), talend_max_workers=1), tmp_path / "killed-run.log", kill_at)
     assert killed and returncode == -signal.SIGKILL, "the play ended before request %d (rc %s):\n%s" % (
         kill_at, returncode, (tmp_path / "killed-run.log").read_text()[-3000:])
     wait_quiet(emulator)

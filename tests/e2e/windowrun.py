@@ -4,8 +4,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 from e2ekit import ROOT, SAMPLE_DATA, Emulator, run_playbook
 
@@ -84,3 +89,65 @@ class WhenRequests:
         """Stop watching (the action may have run already) and wait for the thread."""
         self._stop.set()
         self._thread.join(timeout=10)
+
+
+def process_tree(root_pid) -> set:
+    """``root_pid`` and every pid descending from it (read from ``/proc/<pid>/stat``)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry, encoding="utf-8", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            parents[int(entry)] = int(fields[1])
+    tree, grew = {root_pid}, True
+    while grew:
+        children = {pid for pid, ppid in parents.items() if ppid in tree} - tree
+        grew = bool(children)
+        tree |= children
+    return tree
+
+
+def kill_tree(root_pid) -> int:
+    """SIGSTOP every pid of the tree (again until no new pid appears), then SIGKILL each; returns how many."""
+    stopped = set()
+    while True:
+        new = process_tree(root_pid) - stopped
+        if not new:
+            break
+        for pid in new:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                pass
+        stopped |= new
+    for pid in stopped:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return len(stopped)
+
+
+def run_killed(env, emulator, extra_vars, log_path, threshold, count=lambda s: s["total"], timeout=240):
+    """Run ``playbooks/maintenance.yml`` with ``extra_vars`` and kill its whole process tree (:func:`kill_tree`) as
+    soon as ``count(summary)`` of the emulator's requests reaches ``threshold`` (see :class:`WhenRequests`).
+
+    :param log_path: where the play's output goes. :returns: ``(killed: bool, return code)``.
+    """
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", str(MAINTENANCE),
+           "-e", json.dumps(extra_vars)]
+    with open(log_path, "w", encoding="utf-8") as log:
+        play = subprocess.Popen(cmd, env=env, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT)
+        killed = []
+        watcher = WhenRequests(emulator, threshold, lambda: killed.append(kill_tree(play.pid)), count=count)
+        try:
+            returncode = play.wait(timeout=timeout)
+        finally:
+            watcher.stop()
+            if play.poll() is None:
+                kill_tree(play.pid)
+                play.wait()
+    return bool(killed), returncode
