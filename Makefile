@@ -8,13 +8,15 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection browser plan-picture demo test unit e2e integration sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean node-deps conformance e2e-prism bench bench-smoke
+.PHONY: help venv collection browser plan-picture demo test unit e2e integration sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean node-deps conformance e2e-prism bench bench-smoke matrix certify vendor-spec
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
 	@echo "make test   - the whole test suite, as CI runs it: lint, changelog-lint, ee, build-install, sanity,"
 	@echo "              unit and emulator tests, end-to-end tests against the emulator, and the stages below"
-	@echo "make unit | e2e | integration | lint | sanity | changelog-lint | ee | build-install | molecule | awx  - one stage of make test"
+	@echo "make unit | e2e | integration | lint | sanity | changelog-lint | ee | build-install | molecule | awx | certify"
+	@echo "           | matrix-2.16 | matrix-2.21  - one stage of make test"
+	@echo "make matrix  - sanity, integration and the role end to end on each ansible-core of $(MATRIX_VERSIONS)"
 	@echo "make plan-picture     - docs/plan.png: the plan of the demo window as a browser shows it"
 	@echo "make changelog        - regenerate CHANGELOG.md from changelogs/fragments"
 	@echo "make emulator-start   - start the emulator in the background (prints its URL); make emulator-stop"
@@ -56,7 +58,8 @@ browser:
 integration: venv
 	bash tests/integration/run.sh
 
-# Quality gates: ansible-test sanity on a copy of the tracked files (needs ../shared/tools), ansible-lint.
+# Quality gates: ansible-test sanity on a copy of the tracked files, ansible-lint. Sanity bootstraps pip with
+# ../shared/tools/ansible-test-offline-pip when it is there, else with ansible-test's own download.
 sanity: venv
 	bash tests/quality/sanity.sh
 
@@ -86,7 +89,24 @@ molecule: collection
 awx: collection
 	$(BIN)/python -m pytest tests/awx -q -p no:cacheprovider
 
-test: collection browser lint changelog-lint ee build-install sanity integration molecule awx bench-smoke conformance e2e-prism
+# The certified-collection checks on the built tarball: galaxy-importer (offline, as Galaxy / Automation Hub run
+# it) and antsibull-docs lint-collection-docs (tests/quality/certify.sh).
+certify: venv
+	bash tests/quality/certify.sh
+
+# ansible-core versions the collection supports (requires_ansible: '>=2.16.0'). Each gets its own virtualenv
+# .build/matrix/<version>/venv (pins and Pythons in tests/quality/matrix.sh) and runs ansible-test sanity, the
+# integration targets and the role's pause/resume/drain end to end. make test runs the oldest and the newest
+# besides the current one (.venv, requirements-dev.txt); each stage's wall time goes to .build/matrix/times.txt.
+MATRIX_VERSIONS := 2.16 2.17 2.18 2.19 2.20 2.21
+matrix: collection
+	@failed=""; for v in $(MATRIX_VERSIONS); do bash tests/quality/matrix.sh $$v || failed="$$failed $$v"; done; \
+	if [ -n "$$failed" ]; then echo "matrix: failed on ansible-core$$failed" >&2; exit 1; fi
+
+matrix-%: collection
+	bash tests/quality/matrix.sh $*
+
+test: collection browser lint changelog-lint ee build-install sanity certify integration molecule awx bench-smoke conformance e2e-prism matrix-2.16 matrix-2.21
 	$(BIN)/python -m pytest tests/unit tests/e2e -q -p no:cacheprovider
 
 # Benchmark (bench/README.md): `make bench` is the full run (minutes; results into bench/results/),
@@ -103,7 +123,12 @@ node-deps: tests/node_modules/.package-lock.json
 tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
 	npm ci --prefix tests --no-audit --no-fund
 
-# The emulator against the vendor OpenAPI (../shared/tmc-openapi/tmc-subset.json or $$TMC_OPENAPI_SPEC):
+# The vendor OpenAPI subset: $$TMC_OPENAPI_SPEC, else ../shared/tmc-openapi/tmc-subset.json, else built in
+# .build/tmc-openapi/ from the vendor's published documents (tests/emulator/vendor_spec.py); prints its path.
+vendor-spec: venv
+	$(BIN)/python tests/emulator/vendor_spec.py
+
+# The emulator against the vendor OpenAPI subset (see vendor-spec):
 # Prism conformance of every operation, a seeded schemathesis run, a flipped field caught by both.
 conformance: collection node-deps
 	$(BIN)/python -m pytest tests/conformance -q -s -p no:cacheprovider

@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Helpers of the end-to-end tests, importable from any test tree (pytest.ini puts tests/e2e on the path):
-the repository root, the emulator's sample data and demo PAT, an :class:`Emulator` admin handle and
-:func:`run_playbook`. The fixtures are in tests/e2e/conftest.py."""
+the repository root, the emulator's sample data and demo PAT, an :class:`Emulator` admin handle,
+:func:`ansible_command` and :func:`run_playbook`. The fixtures are in tests/e2e/conftest.py.
+
+The ansible commands are those beside the Python running the tests (so ``.build/matrix/2.16/venv/bin/python -m
+pytest`` runs them on ansible-core 2.16), unless ``TALEND_E2E_ANSIBLE_BIN_DIR`` names another folder."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +19,17 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = ROOT / "tests" / "emulator" / "data" / "sample.json"
 DEMO_PAT = "emulator-demo-pat"
+ANSIBLE_BIN_DIR_ENV = "TALEND_E2E_ANSIBLE_BIN_DIR"
+
+
+def ansible_command(name: str = "ansible-playbook") -> str:
+    """Path of an ansible command (``ansible-playbook``, ``ansible-doc``, ...) for the end-to-end tests.
+
+    :param name: the command's file name.
+    :returns: ``$TALEND_E2E_ANSIBLE_BIN_DIR/<name>`` when that variable is set, else the one beside
+        ``sys.executable``.
+    """
+    return str(Path(os.environ.get(ANSIBLE_BIN_DIR_ENV) or Path(sys.executable).parent) / name)
 
 
 class Emulator:
@@ -52,7 +67,7 @@ def run_playbook(env, playbook, extra_vars=None, *args, check=True, timeout=300)
     :param extra_vars: dict passed as one JSON ``-e``.
     :param check: raise AssertionError with the output when the exit code is not 0.
     """
-    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", str(playbook)]
+    cmd = [ansible_command("ansible-playbook"), "-i", "localhost,", str(playbook)]
     if extra_vars:
         cmd += ["-e", json.dumps(extra_vars)]
     cmd += list(args)

@@ -5,7 +5,7 @@
 #   2. starts the emulator (tests/emulator/emulatorctl.py, a free loopback port, seeded sample data),
 #   3. writes the plugins' EXAMPLES as one task file (render_examples.py) and integration_config.yml (talend_api_url,
 #      the emulator's demo PAT: not a real secret, plugin_examples_file: that task file),
-#   4. runs ansible-test integration --local with the venv's Python, then stops the emulator.
+#   4. runs ansible-test integration --local with the venv's Python (its version, e.g. 3.12 for ansible-core 2.20), then stops the emulator.
 # Usage: tests/integration/run.sh [extra ansible-test integration args, e.g. a target name]
 # Env: PYTHON_BIN_DIR (default <repo>/.venv/bin), KEEP_INTEGRATION_TREE=1 keeps the copy for a look.
 set -euo pipefail
@@ -34,4 +34,4 @@ printf 'talend_api_url: %s\ntalend_token: emulator-demo-pat\nplugin_examples_fil
     > "$dest/tests/integration/integration_config.yml"
 
 cd "$dest"
-ansible-test integration --local --python 3.11 --color no "$@"
+ansible-test integration --local --python "$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" --color no "$@"

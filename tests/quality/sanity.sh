@@ -4,6 +4,10 @@
 # Usage: tests/quality/sanity.sh [extra ansible-test sanity args, e.g. --test validate-modules]
 # Env: PYTHON_BIN_DIR (default <repo>/.venv/bin: must hold the ansible-core whose ansible-test runs),
 #      SHARED_TOOLS (default <repo>/../shared/tools), KEEP_SANITY_TREE=1 keeps the copy for a look.
+# ansible-test bootstraps pip in the virtualenvs it builds with get-pip.py, downloaded from the internet. When
+# SHARED_TOOLS holds ansible-test-offline-pip (build machines without internet), it first puts a stand-in for
+# that script into ansible-test's cache; without it, ansible-test downloads the script itself (and fails, saying
+# so, where there is no internet). The Python is the one of PYTHON_BIN_DIR (3.11 for ansible-core 2.16-2.19).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -12,11 +16,7 @@ shared_tools="${SHARED_TOOLS:-$repo/../shared/tools}"
 offline_pip="$shared_tools/ansible-test-offline-pip"
 
 [ -x "$bin_dir/ansible-test" ] || { echo "sanity: $bin_dir/ansible-test not found; run 'make venv' first" >&2; exit 2; }
-if [ ! -f "$offline_pip" ]; then
-    echo "sanity: $offline_pip not found. The repo clone must sit beside a 'shared/' copy (../shared/tools)," >&2
-    echo "        or set SHARED_TOOLS to the folder holding ansible-test-offline-pip." >&2
-    exit 2
-fi
+py="$("$bin_dir/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/talend-sanity.XXXXXX")"
 if [ "${KEEP_SANITY_TREE:-0}" = 1 ]; then echo "sanity: tree kept in $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
@@ -25,6 +25,11 @@ if [ "${KEEP_SANITY_TREE:-0}" = 1 ]; then echo "sanity: tree kept in $tmp"; else
 dest="$(stage_collection "$repo" "$tmp")"
 
 export PATH="$bin_dir:$PATH"   # python3 and ansible-test of the venv, for the offline-pip helper too
-bash "$offline_pip" >/dev/null
+if [ -f "$offline_pip" ]; then
+    echo "sanity: pip bootstrap: the offline stand-in $(bash "$offline_pip")"
+else
+    echo "sanity: pip bootstrap: $offline_pip not found, so ansible-test downloads get-pip.py itself (needs the internet;"
+    echo "        on a machine without it, lay shared/ beside the clone or set SHARED_TOOLS)"
+fi
 cd "$dest"
-ansible-test sanity --requirements --python 3.11 --color no "$@"
+ansible-test sanity --requirements --python "$py" --color no "$@"
