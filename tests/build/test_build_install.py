@@ -95,7 +95,11 @@ def ansible_doc(installed, plugin_type, names):
     """``ansible-doc --json`` of the given short names; fails on any error or warning."""
     tarball, collections_dir, env, workdir = installed
     proc = run([BIN / "ansible-doc", "-t", plugin_type, "--json"] + ["%s.%s" % (FQCN, n) for n in names], env, workdir)
-    assert "[ERROR]" not in proc.stderr and "[WARNING]" not in proc.stderr, proc.stderr
+    # ansible-core 2.20 and 2.21 warn about their own internal collection on `ansible-doc -t role`
+    # (https://github.com/ansible/ansible/issues/85689): that one warning is not about this collection.
+    stderr = "\n".join(line for line in proc.stderr.splitlines()
+                       if not (line.startswith("[WARNING]: Collection at ") and "/ansible/_protomatter' does not" in line))
+    assert "[ERROR]" not in stderr and "[WARNING]" not in stderr, proc.stderr
     return json.loads(proc.stdout)
 
 
