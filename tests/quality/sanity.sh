@@ -28,8 +28,9 @@ export PATH="$bin_dir:$PATH"   # python3 and ansible-test of the venv, for the o
 if [ -f "$offline_pip" ]; then
     echo "sanity: pip bootstrap: the offline stand-in $(bash "$offline_pip")"
 else
-    echo "sanity: pip bootstrap: $offline_pip not found, so ansible-test downloads get-pip.py itself (needs the internet;"
-    echo "        on a machine without it, lay shared/ beside the clone or set SHARED_TOOLS)"
+    echo "sanity: pip bootstrap: $offline_pip not found, so ansible-test uses its own get-pip.py: the one in its cache"
+    echo "        (~/.ansible/test/cache), else a download (needs the internet; without it, lay shared/ beside the clone"
+    echo "        or set SHARED_TOOLS)"
 fi
 cd "$dest"
 ansible-test sanity --requirements --python "$py" --color no "$@"
