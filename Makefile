@@ -1,4 +1,5 @@
-# talend_ops.cloud developer commands. Needs only python3 (3.11) and make; everything else is installed here.
+# talend_ops.cloud developer commands. Needs python3 (3.11) and make; everything else is installed here. Also Python
+# 3.13 for make test (its ansible-core 2.21 stage) and 3.12 for make matrix (2.20), on PATH or under pyenv.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
