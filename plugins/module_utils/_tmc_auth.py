@@ -94,10 +94,17 @@ class OptionAdapter:
 
         A value taken from an empty environment variable reads as None (see :func:`env_value`): ansible's
         configuration would read ``""`` as ``false`` for a boolean and as the current directory for a path.
-        The origin is the one ``set_options()`` recorded (ansible-core 2.19 and later).
+        The origin is the one ``set_options()`` recorded (ansible-core 2.18 and later). ansible-core 2.16 and
+        2.17 record none, and their ``get_option_and_origin()`` reads the configuration again without the
+        options given directly (a lookup's keywords): there ``get_option()`` has the value, and an option whose
+        value differs from the configuration's was given directly.
         """
         def getter(name):
             value, origin = plugin.get_option_and_origin(name)
+            if not isinstance(getattr(plugin, "_origins", None), dict):  # ansible-core 2.16, 2.17
+                given = plugin.get_option(name)
+                if given != value:
+                    value, origin = given, "direct"
             if isinstance(origin, str) and origin.startswith("env:") and env_value(origin[4:].strip()) is None:
                 return None
             return value

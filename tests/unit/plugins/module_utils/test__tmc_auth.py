@@ -114,12 +114,34 @@ def test_token_with_a_trailing_newline_from_a_file_is_accepted():
 
 def test_option_adapter_reads_plugin_options_and_missing_ones_as_none():
     class Plugin:
+        _origins = {"token": "Direct"}  # what set_options() records (ansible-core 2.18 and later)
+
         def get_option_and_origin(self, name):
             return {"token": ("pat-1", "Direct")}[name]
 
     options = OptionAdapter.from_plugin(Plugin())
     assert options.get("token") == "pat-1" and options["token_cache"] is None
     assert isinstance(auth_from_options(options, BASE), PersonalAccessToken)
+
+
+def test_option_adapter_reads_options_given_directly_where_the_plugin_records_no_origin(monkeypatch):
+    """ansible-core 2.16 and 2.17: get_option_and_origin() reads the configuration without the direct options."""
+    monkeypatch.setenv("TALEND_VALIDATE_CERTS", "")
+
+    class Plugin:  # no _origins
+        options = {"token": "pat-1", "validate_certs": False, "rate_limit": 60}
+        config = {"token": (None, "default"), "validate_certs": (False, "env: TALEND_VALIDATE_CERTS"),
+                  "rate_limit": (None, "default")}
+
+        def get_option(self, name):
+            return self.options[name]
+
+        def get_option_and_origin(self, name):
+            return self.config[name]
+
+    options = OptionAdapter.from_plugin(Plugin())
+    assert options.get("token") == "pat-1" and options.get("rate_limit") == 60
+    assert options.get("validate_certs") is None  # from the empty variable: TLS verification stays on
 
 
 def test_reprs_hold_no_token_and_no_secret():
