@@ -11,7 +11,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bin_dir="${PYTHON_BIN_DIR:-$repo/.venv/bin}"
+bin_dir="$(cd "${PYTHON_BIN_DIR:-$repo/.venv/bin}" 2>/dev/null && pwd)" || { echo "certify: ${PYTHON_BIN_DIR:-$repo/.venv/bin} not found; run 'make venv' first" >&2; exit 2; }
 for tool in ansible-galaxy antsibull-docs; do
     [ -x "$bin_dir/$tool" ] || { echo "certify: $bin_dir/$tool not found; run 'make venv' first" >&2; exit 2; }
 done

@@ -11,7 +11,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bin_dir="${PYTHON_BIN_DIR:-$repo/.venv/bin}"
+bin_dir="$(cd "${PYTHON_BIN_DIR:-$repo/.venv/bin}" 2>/dev/null && pwd)" || { echo "sanity: ${PYTHON_BIN_DIR:-$repo/.venv/bin} not found; run 'make venv' first" >&2; exit 2; }
 shared_tools="${SHARED_TOOLS:-$repo/../shared/tools}"
 offline_pip="$shared_tools/ansible-test-offline-pip"
 
