@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_text as T
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import PLAN, TASK
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_engine import PhaseOutcome
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_outcome import PhaseOutcome
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import check_request
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_select import Selection, Sorted
 
