@@ -96,6 +96,7 @@ class PlanClient:
 
     get = TalendClient.get
     iter_pages = TalendClient.iter_pages
+    _page = TalendClient._page  # pylint: disable=protected-access
 
     def requests_sent(self) -> dict:
         """``{operation: count}`` sorted by operation; every request this client sent."""

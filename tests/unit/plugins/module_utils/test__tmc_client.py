@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import json as jsonlib
+import threading
+import time
+
 import pytest
 import requests
 
@@ -197,3 +201,49 @@ def test_zero_workers_or_timeout_from_options_is_refused_not_replaced_by_the_def
 
     with pytest.raises(TalendConfigError, match=option):
         client_from_options({"api_url": BASE, "token": "unit-pat", option: value})
+
+
+class PagedList:
+    """Answers a paged list by its ``offset`` (whatever order the requests arrive in): ``total`` items, or a total
+    that grows to ``grown`` after the first page."""
+
+    def __init__(self, total, grown=None):
+        self.total, self.grown, self.offsets, self.lock = total, grown, [], threading.Lock()
+        self.in_flight = self.most_in_flight = 0
+
+    def request(self, method, url, params=None, json=None, **_):
+        offset, limit = (params or json)["offset"], (params or json)["limit"]
+        with self.lock:
+            self.offsets.append(offset)
+            total = self.grown if (self.grown and len(self.offsets) > 1) else self.total
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        time.sleep(0.02)  # a round trip, so that pages read at once overlap
+        with self.lock:
+            self.in_flight -= 1
+        response = requests.Response()
+        response.status_code = 200
+        items = [{"id": str(i)} for i in range(offset, min(offset + limit, total))]
+        response._content = jsonlib.dumps({"items": items, "limit": limit, "offset": offset, "total": total}).encode()
+        response.headers["Content-Type"] = "application/json"
+        response.request = requests.Request(method, url).prepare()
+        return response
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_paging_reads_the_other_pages_concurrently_and_yields_in_order(monkeypatch, method):
+    paged = PagedList(total=950)
+    monkeypatch.setattr(requests.Session, "request", lambda self, *a, **kw: paged.request(*a, **kw))
+    client = TalendClient(BASE, PersonalAccessToken(PAT), rate_limit=100000, max_workers=4)
+    items = list(client.iter_pages(method, "/orchestration/executables/tasks"))
+    assert [i["id"] for i in items] == [str(i) for i in range(950)]
+    assert paged.offsets[0] == 0 and sorted(paged.offsets) == list(range(0, 1000, 100))
+    assert 1 < paged.most_in_flight <= 4  # the pages after the first overlap, never more than max_workers
+
+
+def test_paging_reads_on_when_the_list_grew_while_it_was_read(monkeypatch):
+    paged = PagedList(total=150, grown=420)
+    monkeypatch.setattr(requests.Session, "request", lambda self, *a, **kw: paged.request(*a, **kw))
+    client = TalendClient(BASE, PersonalAccessToken(PAT), rate_limit=100000, max_workers=8)
+    assert [i["id"] for i in client.iter_pages("GET", "/x")] == [str(i) for i in range(420)]
+    assert sorted(paged.offsets) == [0, 100, 200, 300, 400]
