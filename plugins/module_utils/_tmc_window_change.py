@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendError
@@ -90,9 +91,10 @@ def change_states(client, kind, ids, paused, pause_context, check_mode=False, sa
         return outcome
     progress = Progress(say, label or kind.plural, len(outcome.ids)) if say is not None else None
     try:
-        outcome.entries, outcome.failures = set_pause_states(client, kind, outcome.ids, paused, pause_context,
-                                                             check_mode=check_mode,
-                                                             on_done=progress.tick if progress else None)
+        with progress or contextlib.nullcontext():
+            outcome.entries, outcome.failures = set_pause_states(client, kind, outcome.ids, paused, pause_context,
+                                                                 check_mode=check_mode,
+                                                                 on_done=progress.tick if progress else None)
     except TalendError as exc:
         outcome.error = str(exc)
     outcome.at = utc_now()

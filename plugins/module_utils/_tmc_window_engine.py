@@ -146,7 +146,8 @@ def _resume(client, outcome, report, say):
     outcome.catch_up = catch_up.outcome if catch_up.enabled and not outcome.check_mode else None
     outcome.waves = Waves(client, outcome.request, say, catch_up, outcome.check_mode)
     outcome.schedules = outcome.waves.schedules
-    outcome.waves.run(outcome.selection, lambda tasks, plans: _resume_some(client, outcome, report, tasks, plans))
+    outcome.waves.run(outcome.selection, lambda tasks, plans: _resume_some(client, outcome, report, tasks, plans,
+                                                                             say))
     outcome.error = outcome.waves.error and "Resume in waves: " + outcome.waves.error
     report.record(outcome.record())
 
@@ -159,18 +160,21 @@ def _held_since_text(outcome, tasks):
     return min(dates, key=lambda d: parse_instant(iso_utc(d), "pauseDate")) if dates else None
 
 
-def _resume_some(client, outcome, report, tasks, plans) -> tuple:
+def _resume_some(client, outcome, report, tasks, plans, say) -> tuple:
     """One resume step (every task and plan at once, or one wave): recorded before its calls go out, one change of
     the tasks then the plans, their read-back, all added to ``outcome`` and recorded.
 
-    :param tasks: task summaries to resume; :param plans: plan summaries.
+    :param tasks: task summaries to resume; :param plans: plan summaries. :param say: ``say(line)`` for the
+        progress of the calls (every 30 s).
     :returns: ``(ids resumed, the API's time of the writes: ISO 8601 or None)``.
     """
     window, check_mode = outcome.request.window, outcome.check_mode
     context = window.resume_context(_held_since_text(outcome, tasks))
     _about_to_send(outcome, report)
-    task_change = change_states(client, TASK, [e["id"] for e in tasks], False, context, check_mode)
-    plan_change = change_states(client, PLAN, [e["id"] for e in plans], False, context, check_mode)
+    task_change = change_states(client, TASK, [e["id"] for e in tasks], False, context, check_mode, say,
+                                "Window %s: resuming tasks" % window.id)
+    plan_change = change_states(client, PLAN, [e["id"] for e in plans], False, context, check_mode, say,
+                                "Window %s: resuming plans" % window.id)
     outcome.task_change.add(task_change)
     outcome.plan_change.add(plan_change)
     outcome.sending = False

@@ -288,3 +288,21 @@ def test_the_pause_writes_the_planned_end_before_the_marker(scripted, tmp_path):
     assert not result.get("failed")
     assert [s["json"] for s in scripted.sent if s["method"] == "PUT"] == [{"pause": True, "pauseContext": context}]
     assert planned_end_of(context).isoformat() == "2099-01-01T05:00:00+00:00"
+
+
+def test_the_resume_calls_tell_their_progress(scripted, monkeypatch):
+    from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_progress
+
+    monkeypatch.setattr(_tmc_window_progress, "EVERY_SECONDS", 0)  # a line at every call that ends
+    marked = [dict(TASK, executable=t, taskPauseDetails={"pause": True, "pauseContext": "DB [maintenance-window:w1]"})
+              for t in ("t1", "t2")]
+    scripted.queue(200, page(*marked))
+    scripted.queue(200, page())
+    scripted.queue(202)
+    scripted.queue(202)
+    scripted.queue(200, page(*[dict(t, taskPauseDetails={"pause": False}) for t in marked]))
+    scripted.queue(200, page())
+    said = []
+    result = run(phase="resume", said=said, selectors=[{"environment": "e"}])
+    assert sorted(result["resumed_task_ids"]) == ["t1", "t2"]
+    assert any(line.startswith("Window w1: resuming tasks: ") and "/2 done" in line for line in said), said

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_progress import Progress
 
 
@@ -26,3 +28,13 @@ def test_progress_is_told_every_30_seconds_with_rate_and_time_left_and_not_at_th
     clock.now = 400.0
     progress.tick(7300)
     assert len(said) == 3, "the step's own result says when it is done"
+
+
+def test_a_stalled_step_is_still_told_by_the_watcher_and_nothing_after_it_ended():
+    said = []
+    with Progress(said.append, "Window w1: resuming tasks", 10, every=0.05):
+        time.sleep(0.5)  # no call ends: every worker waits (a Retry-After, a slow API)
+    assert said and said[0] == "Window w1: resuming tasks: 0/10 done, 0.0/s"
+    told = len(said)
+    time.sleep(0.3)
+    assert len(said) == told, "the watcher stops with the step"
