@@ -182,7 +182,7 @@ def _sorted(entries) -> list:
 
 def select_executables(client, task_ids=None, plan_ids=None, environment=None, workspace=None, name=None,
                        tags=None, paused=None, pause_context_contains=None, scheduled_from=None,
-                       scheduled_to=None, include_plans=False) -> dict:
+                       scheduled_to=None, include_plans=False, leave_pause_state_unknown=False) -> dict:
     """Tasks (and plans) matching every given filter; a filter left None does not restrict.
 
     With ``task_ids`` or ``plan_ids`` exactly those are read (the filters narrow them) and nothing
@@ -203,6 +203,10 @@ def select_executables(client, task_ids=None, plan_ids=None, environment=None, w
     :param scheduled_from: window start, ISO 8601 with offset (str or aware datetime).
     :param scheduled_to: window end, ISO 8601 with offset.
     :param include_plans: select plans too.
+    :param leave_pause_state_unknown: when the listed tasks carry no pause details (a cold tenant), do not read
+        each task: their summaries say ``paused`` None (not known from the list). For a caller whose next request
+        to each task tells its state anyway (the pause phase's ``PUT``: 202 active, 204 paused already). Ignored
+        with ``task_ids``/``plan_ids`` (each is read), ``paused`` or ``pause_context_contains`` (they need the state).
     :returns: ``{"tasks": [...], "plans": [...]}`` summaries (see :func:`task_summary`,
         :func:`plan_summary`) sorted by environment, workspace and name; ``plans`` is empty
         unless ``include_plans`` or ``plan_ids``.
@@ -256,7 +260,10 @@ def select_executables(client, task_ids=None, plan_ids=None, environment=None, w
             kept_items = [i for i in items if (i.get("executable") or i.get("id")) in kept]
         del items
         if kept_items and not any(TASK.pause_details_key in i for i in kept_items):
-            tasks = complete_pause_details(client, kept_items)
+            if leave_pause_state_unknown and paused is None and pause_context_contains is None:
+                tasks = [dict(t, paused=None) for t in tasks]
+            else:
+                tasks = complete_pause_details(client, kept_items)
         del kept_items
     if paused is not None:
         tasks = [t for t in tasks if t["paused"] == paused]

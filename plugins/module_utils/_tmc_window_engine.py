@@ -32,6 +32,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule imp
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_catchup import CatchUp
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import change_states
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_cold import settle_unknown
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drain import Drain
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drift import (
     find_drift,
@@ -107,7 +108,7 @@ def _verify(client, outcome, pausing):
 
 def _pause(client, outcome, report, say):
     request, window = outcome.request, outcome.request.window
-    outcome.selection = select_for_pause(client, request)
+    outcome.selection = select_for_pause(client, request, leave_pause_state_unknown=not outcome.check_mode)
     outcome.tasks = sort_for_pause(outcome.selection.tasks, window)
     outcome.plans = sort_for_pause(outcome.selection.plans, window)
     context = window.pause_context(request.reason)
@@ -117,6 +118,7 @@ def _pause(client, outcome, report, say):
                                         say, "Window %s: pausing plans" % window.id)
     outcome.task_change = change_states(client, TASK, [e["id"] for e in tasks], True, context, outcome.check_mode,
                                         say, "Window %s: pausing tasks" % window.id)
+    outcome.cold = settle_unknown(client, window, outcome.tasks, outcome.task_change)
     outcome.sending = False
     _verify(client, outcome, pausing=True)
     report.record(outcome.record())

@@ -43,6 +43,8 @@ class PhaseOutcome:
     :param error: ``"<step>: <message>"`` of a step that stopped the phase, or None.
     :param order: pause phase: ``{horizon_seconds, due_in_horizon, error}`` of the soonest-first order, or None.
     :param due_soon: pause phase: ``{id: due time}`` of what had a run due while the pause went out.
+    :param cold: pause phase: ``ColdOutcome`` of the tasks of a list without pause details (``_tmc_window_cold``),
+        or None.
     :param sending: the pause or resume calls are going out (a record written now lists every due id without an
         answer as "may have changed").
     """
@@ -66,6 +68,7 @@ class PhaseOutcome:
     sending: bool = False
     order: object = None
     due_soon: dict = field(default_factory=dict)
+    cold: object = None
 
     def _changed(self, change) -> list:
         """Ids of ``change`` that took effect: answered 202 and not refuted by the read-back, or confirmed by it
@@ -129,6 +132,8 @@ class PhaseOutcome:
                                "other_windows": selection.other_windows}
         if self.order is not None:
             steps["order"] = self.order
+        if self.cold is not None:
+            steps["cold"] = self.cold.record()
         for step in (self.leaks, self.drift):
             if step is not None:
                 steps[type(step).__name__.lower()] = step.record()

@@ -175,10 +175,13 @@ def _order_pages(seen, start_ms, writes, rate_limit) -> int:
 def _cost(request, plan, selection_requests, detail_reads, rate_limit, renewable, seen) -> dict:
     """Requests of the pause and resume phases and their time at ``rate_limit`` (requests per minute).
 
-    The pause phase: its selection reads, a detail read per task when the list lacks pause details, the events
-    search that orders it, one ``PUT`` per task and plan to pause, and the read-back of the writes (the list pages
-    of the selection again); then the drain's polls. The resume phase: the same reads, one ``PUT`` per task and
-    plan the window will hold, and its read-back.
+    The pause phase: its selection reads, the events search that orders it, one ``PUT`` per task and plan to pause,
+    and the read-back of the writes (the list pages of the selection again); then the drain's polls. When the task
+    list lacks pause details (``detail_reads``: the tasks the plan could not read), the pause phase reads no task
+    before its ``PUT`` (``_tmc_window_cold``) but reads each task that answers 204 (paused already): the plan cannot
+    know how many, so ``pause_requests`` leaves them out and ``unknown_204_reads_at_most`` says how many they can
+    be. The resume phase: the same reads (a detail read per task when the list lacks pause details), one ``PUT`` per
+    task and plan the window will hold, and its read-back.
 
     :param selection_requests: ``(requests of the selection, of them list pages)``.
     """
@@ -191,12 +194,13 @@ def _cost(request, plan, selection_requests, detail_reads, rate_limit, renewable
         per_poll = 2 * drained if drained <= PER_TASK_MAX else 2
     polls = 1 + int(math.ceil(plan.drain["needed_seconds"] / float(max(1, request.drain.interval)))) if per_poll else 0
     order = _order_pages(seen, plan.start_ms, to_pause, rate_limit)
-    pause = selection_requests + list_pages + detail_reads + order + to_pause
+    pause = selection_requests + list_pages + order + to_pause
     resume = selection_requests + list_pages + detail_reads + held_after
     seconds = int(math.ceil(pause * 60.0 / rate_limit))
     phase_seconds = seconds + (plan.drain["suggested_timeout"] if per_poll else 0)
     return {"rate_limit": rate_limit, "pause_requests": pause, "pause_seconds_at_rate_limit": seconds,
-            "pause_writes": to_pause, "detail_reads": detail_reads, "selection_requests": selection_requests,
+            "pause_writes": to_pause, "detail_reads": detail_reads, "unknown_204_reads_at_most": detail_reads,
+            "selection_requests": selection_requests,
             "read_back_requests": list_pages, "order_requests": order,
             "drain_requests_per_poll": per_poll, "drain_polls_expected": polls,
             "resume_requests": resume, "resume_seconds_at_rate_limit": int(math.ceil(resume * 60.0 / rate_limit)),

@@ -94,7 +94,8 @@ def cost_lines(plan) -> list:
              "rate_limit %d/min%s." % (
                  cost["pause_requests"], cost["pause_writes"], cost["selection_requests"], cost["read_back_requests"],
                  cost["order_requests"],
-                 ", %d read(s) of single tasks" % cost["detail_reads"] if cost["detail_reads"] else "",
+                 ", plus one read of each task that answers 204, paused already: the plan cannot know how many, "
+                 "at most %d" % cost["unknown_204_reads_at_most"] if cost.get("unknown_204_reads_at_most") else "",
                  duration_text(cost["pause_seconds_at_rate_limit"]), cost["rate_limit"],
                  ", then the drain polls (%d request(s) a poll)" % cost["drain_requests_per_poll"]
                  if cost["drain_requests_per_poll"] else ""),
@@ -122,9 +123,10 @@ def preflight_lines(plan) -> list:
         lines.append("Task list items carry their pause details: the pause phase reads no task one by one.")
     else:
         lines.append("Task list items carry no pause details (no task of this scope was ever paused, or the tenant "
-                     "leaves them out): the pause phase reads each of %d task(s) one by one before pausing (%d more "
-                     "request(s)). The plan did not, so their pause state is not known and they count as to pause."
-                     % (pre["detail_reads"], pre["detail_reads"]))
+                     "leaves them out): the pause phase sends its pause request to each of %d task(s) without "
+                     "reading it first, and reads only those that answer 204 (paused already: to see whose pause it "
+                     "is). The plan read none, so their pause state is not known and they count as to pause."
+                     % pre["detail_reads"])
     lines.append("Pausing needs the TMC_OPERATOR permission and the AUTHOR role on each workspace of the selection: "
                  "the API offers no read that proves it, and the plan sends no write to test it.")
     for selector in pre.get("empty_selectors") or []:

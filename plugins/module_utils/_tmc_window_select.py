@@ -52,10 +52,12 @@ def where(summary) -> str:
 
 
 def _unique(entries) -> list:
-    """``entries`` without a second entry of the same ``id`` (the first one is kept)."""
+    """``entries`` without a second entry of the same ``id`` (the first one is kept, unless its pause state is not
+    known, ``paused`` None, and a later one's is)."""
     seen = {}
     for entry in entries:
-        seen.setdefault(entry["id"], entry)
+        if entry["id"] not in seen or (seen[entry["id"]].get("paused") is None and entry.get("paused") is not None):
+            seen[entry["id"]] = entry
     return list(seen.values())
 
 
@@ -65,18 +67,25 @@ class Sorted:
 
     :param to_pause: not paused: the window pauses them. :param held: paused with this window's marker.
     :param foreign: paused by someone else (another window included): left alone.
+    :param unknown: tasks of a list without pause details (cold tenant) whose state is not known (``paused`` None):
+        they are in ``to_pause`` too, and the pause ``PUT`` tells (``_tmc_window_cold.settle_unknown``).
     """
 
     to_pause: list = field(default_factory=list)
     held: list = field(default_factory=list)
     foreign: list = field(default_factory=list)
+    unknown: list = field(default_factory=list)
 
 
 def sort_for_pause(entries, window) -> Sorted:
-    """Sort summaries (dicts with ``paused`` and ``pause_context``) by who holds them (:class:`Sorted`)."""
+    """Sort summaries (dicts with ``paused`` and ``pause_context``) by who holds them (:class:`Sorted`); a summary
+    whose ``paused`` is None goes to ``to_pause`` and ``unknown``."""
     out = Sorted()
     for entry in entries:
-        if not entry["paused"]:
+        if entry["paused"] is None:
+            out.to_pause.append(entry)
+            out.unknown.append(entry)
+        elif not entry["paused"]:
             out.to_pause.append(entry)
         elif window.holds(entry.get("pause_context")):
             out.held.append(entry)
@@ -132,17 +141,22 @@ def _explicit(client, request, step, **filters) -> tuple:
     return slim(found["tasks"]), slim(found["plans"])
 
 
-def select_for_pause(client, request) -> Selection:
+def select_for_pause(client, request, leave_pause_state_unknown=False) -> Selection:
     """Read what the pause phase selects: each distinct selector once, then the explicit ids.
 
     :param client: a ``TalendClient``. :param request: a ``WindowRequest``.
+    :param leave_pause_state_unknown: a selector whose task list carries no pause details (cold tenant) sends no
+        read per task: its tasks' ``paused`` is None (the pause phase, not in check mode: its ``PUT`` tells). False:
+        each such task is read (``GET .../tasks/{taskId}``), as check mode and the plan phase need. Explicit ids are
+        read either way.
     :returns: a :class:`Selection` in selection order.
     :raises PhaseError: a selector or an explicit id could not be read (every selector is tried first).
     """
     selection, errors = Selection(), []
     for selector in dict.fromkeys(request.selectors):
         try:
-            found = select_executables(client, **selector.filters())
+            found = select_executables(client, leave_pause_state_unknown=leave_pause_state_unknown,
+                                       **selector.filters())
         except TalendError as exc:
             errors.append(str(exc))
             continue

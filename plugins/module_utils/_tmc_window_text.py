@@ -374,6 +374,6 @@ def plan_messages(plan) -> list:
     lines.append("Window %s preflight: API reachable, credentials accepted; task list items %s; pausing needs "
                  "TMC_OPERATOR and AUTHOR on each workspace (not testable without a write)." % (
                      wid, "carry pause details" if pre.get("pause_details_on_list", True) else
-                     "carry no pause details: the pause phase reads each of %d task(s) one by one"
-                     % pre.get("detail_reads", 0)))
+                     "carry no pause details: the pause phase pauses each of %d task(s) without reading it first "
+                     "and reads those that answer 204 (paused already)" % pre.get("detail_reads", 0)))
     return lines

@@ -31,11 +31,16 @@ description:
     (C(POST /orchestration/executables/events/search) and C(POST /orchestration/executables/tasks/search) for tags);
     their body holds only filters and paging and they change nothing. Any other C(POST), C(PUT) or C(DELETE) is
     refused inside the collection before it is sent (the token request of a service account excepted). When the
-    task list carries no pause details, the per-task reads the V(pause) phase will make are counted, not sent.
+    task list carries no pause details, the per-task reads that state would need are counted, not sent, and every
+    such task counts as to pause (the V(pause) phase reads only those whose pause answers 204).
   - V(pause) reads every selector and the explicit ids (as M(talend_ops.cloud.talend_task_info) does), sorts the
     selection into what to pause, what this window already holds (paused with its marker) and what someone else
     paused (left alone), pauses the plans then the tasks with C(pauseContext) set to O(reason) followed by the
     marker C([maintenance-window:<window_id>]), and reads back what may be paused although its answer was lost.
+    When the task list of a selector carries no pause details (a cold tenant), it reads no task before pausing;
+    it sends the pause to each task, and reads only those answered 204 (paused already) to see whether this
+    window (an earlier run) or someone else holds them. In check mode it reads each such task instead and sends
+    no write.
   - V(resume) finds, within the environment and workspace of each selector (the whole account for a selector that
     gives neither) and among the explicit ids, the tasks and plans still paused with that exact marker, and
     resumes the tasks then the plans.

@@ -96,15 +96,21 @@ def test_the_plan_sends_only_reads_and_counts_them_by_operation():
     assert plan.requests["GET /orchestration/executables/tasks"] == 1
 
 
-def test_a_list_without_pause_details_costs_the_pause_phase_one_read_per_task_and_the_plan_none():
+def test_a_list_without_pause_details_costs_the_pause_phase_one_put_per_task_and_the_plan_no_read():
     api = FakeApi(tasks=[task("a", "A"), task("b", "B")])
     plan = _plan(api)
     assert not [p for m, p, q, j in api.sent if p.startswith("/orchestration/executables/tasks/")]
     assert plan.preflight["pause_details_on_list"] is False and plan.preflight["detail_reads"] == 2
-    assert plan.cost["detail_reads"] == 2
     cost = plan.cost
-    assert cost["pause_requests"] == cost["selection_requests"] + cost["read_back_requests"] + 2 + cost[
+    # a cold list: one PUT per task and no read first (_tmc_window_cold); the reads of the 204s are not known
+    assert cost["pause_writes"] == 2 and cost["unknown_204_reads_at_most"] == 2
+    assert cost["pause_requests"] == cost["selection_requests"] + cost["read_back_requests"] + cost[
         "order_requests"] + 2
+
+
+def test_a_list_with_pause_details_has_no_unknown_204_reads():
+    plan = _plan(FakeApi(tasks=[task("a", "A", {"pause": False})]))
+    assert plan.cost["unknown_204_reads_at_most"] == 0
 
 
 def test_cost_counts_one_pause_request_per_task_and_the_time_at_the_rate_limit():
