@@ -116,8 +116,8 @@ def test_the_index_holds_run_headers_and_no_task_records(tmp_path):
     assert index["report_version"] == 2 and index["window_id"] == "CHG1"
     assert [sorted(entry) for entry in index["runs"]] == [sorted(
         ["number", "file", "phase", "started", "finished", "outcome", "error", "reason", "marker", "counts"])] * 2
-    assert [(e["number"], e["file"]) for e in index["runs"]] == [(1, "CHG1.runs/0001-pause.json"),
-                                                                  (2, "CHG1.runs/0002-resume.json")]
+    assert [(e["number"], e["file"]) for e in index["runs"]] == [
+        (1, "CHG1.runs/0001-pause.json"), (2, "CHG1.runs/0002-resume.json")]
     assert index["summary"] == batch_summary(runs)
     assert read_report(tmp_path / "CHG1.json")["runs"] == runs
 
