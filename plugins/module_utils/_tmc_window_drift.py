@@ -48,31 +48,70 @@ class Drift:
         return sum(len(x) for x in (self.resumed_by_others, self.repaused, self.gone, self.moved, self.created))
 
 
-def held_by_record(runs) -> dict:
-    """``{id: {kind, name, where, workspace_id}}`` of what the pause runs of ``runs`` hold and no later resume run
-    brought back (a record of an older version without ``workspace_id`` is never taken as moved)."""
-    held = {}
-    for run in runs:
+class PauseRecord:
+    """What the earlier runs of the window on this machine say, read one run at a time (:meth:`add`): memory in
+    the number of tasks and plans, not in the number of runs.
+
+    :ivar held: ``{id: {kind, name, where, workspace_id}}`` of what the pause runs hold and no later resume run
+        brought back (a record of an older version without ``workspace_id`` is never taken as moved).
+    :ivar seen: every id a pause run selected, whatever it did with it (set).
+    :ivar users: the accounts that paused for this window, as the API recorded them (``verify.paused_by`` of its
+        pause runs; set).
+    :ivar paused: True when there is a pause run.
+    :ivar missing: ``[(number, phase, problem)]`` of earlier runs whose record could not be read.
+    """
+
+    def __init__(self):
+        self.held, self.seen, self.users, self.paused, self.missing = {}, set(), set(), False, []
+
+    @classmethod
+    def of(cls, runs) -> "PauseRecord":
+        """The record of ``runs``: an iterable of ``(entry, run, problem)`` (``WindowReport.earlier_runs``; ``run``
+        None when its file could not be read, ``entry`` its ``number`` and ``phase``)."""
+        record = cls()
+        for entry, run, problem in runs:
+            if run is None:
+                record.missing.append((entry["number"], entry["phase"], problem))
+            else:
+                record.add(run)
+        return record
+
+    def add(self, run) -> None:
+        """Add the next run record (in the order of the runs)."""
+        pausing = run.get("phase") == "pause"
+        self.paused = self.paused or pausing
         for kind in ("tasks", "plans"):
             for record in run.get(kind) or []:
-                if run.get("phase") == "pause" and record.get("result") in WINDOW_HOLDS:
-                    held[record["id"]] = {"kind": kind[:-1], "name": record.get("name"), "where": record.get("where"),
-                                          "workspace_id": record.get("workspace_id")}
+                if pausing:
+                    self.seen.add(record["id"])
+                    if record.get("result") in WINDOW_HOLDS:
+                        self.held[record["id"]] = {"kind": kind[:-1], "name": record.get("name"),
+                                                   "where": record.get("where"),
+                                                   "workspace_id": record.get("workspace_id")}
                 elif run.get("phase") == "resume" and record.get("action") == "resume":
-                    held.pop(record["id"], None)
-    return held
+                    self.held.pop(record["id"], None)
+        if pausing:
+            self.users.update((run.get("verify") or {}).get("paused_by") or [])
 
+    @property
+    def complete(self) -> bool:
+        """True when every earlier run could be read."""
+        return not self.missing
 
-def seen_by_pause(runs) -> set:
-    """Every id a pause run of ``runs`` selected, whatever it did with it."""
-    return {r["id"] for run in runs if run.get("phase") == "pause" for kind in ("tasks", "plans")
-            for r in run.get(kind) or []}
+    def window_users(self) -> set:
+        """The users of :attr:`users` when every pause run could be read; else an empty set (the marker is all there
+        is to go by: an account missing from an unreadable run must not be taken for someone else)."""
+        return set() if any(phase == "pause" for dummy, phase, dummy2 in self.missing) else set(self.users)
 
-
-def window_users(runs) -> set:
-    """The accounts that paused for this window, as the API recorded them (``verify.paused_by`` of its pause runs)."""
-    return {user for run in runs if run.get("phase") == "pause"
-            for user in (run.get("verify") or {}).get("paused_by") or []}
+    def warning(self, window_id):
+        """What could not be checked because some earlier runs could not be read (text), or None."""
+        if self.complete:
+            return None
+        runs = ", ".join("run %d (%s, %s)" % m for m in self.missing)
+        return ("Window %s: the report's record of %s could not be read: drift was not checked%s. The resume went by the "
+                "marker on the tenant; to check drift, put the run files back and run the resume again." % (
+                    window_id, runs, " and the accounts that paused for the window were not compared" if any(
+                        m[1] == "pause" for m in self.missing) else ""))
 
 
 def set_aside_foreign(selection, users) -> None:
@@ -80,7 +119,7 @@ def set_aside_foreign(selection, users) -> None:
     for this window (a person who typed the marker, another tool): listed in ``selection.foreign_marked``, left
     paused. Without a pause record (``users`` empty) nothing is taken out: the marker is all there is to go by.
 
-    :param selection: the resume's ``Selection`` (changed in place). :param users: :func:`window_users`.
+    :param selection: the resume's ``Selection`` (changed in place). :param users: ``PauseRecord.window_users()``.
     """
     if not users:
         return
@@ -91,17 +130,17 @@ def set_aside_foreign(selection, users) -> None:
         setattr(selection, kind, kept)
 
 
-def find_drift(runs, selection) -> Drift:
+def find_drift(record, selection) -> Drift:
     """Compare the pause record with the resume's search.
 
-    :param runs: the earlier runs of the window's report on this machine (list of run records), maybe empty.
+    :param record: the :class:`PauseRecord` of the window's report on this machine (maybe of no run).
     :param selection: the resume's ``Selection`` (``tasks``/``plans`` still held, ``seen`` states of the ids the
         record holds, ``created_scope_ids`` of the paused scope).
-    :returns: a :class:`Drift` (``checked`` False without pause runs).
+    :returns: a :class:`Drift` (``checked`` False without pause runs, or when a run's record could not be read).
     """
     out = Drift()
-    held = held_by_record(runs)
-    if selection.searched != "account" or not any(run.get("phase") == "pause" for run in runs):
+    held = record.held
+    if selection.searched != "account" or not record.paused or not record.complete:
         return out
     out.checked = True
     still = {e["id"]: e for e in selection.tasks + selection.plans}
@@ -119,7 +158,7 @@ def find_drift(runs, selection) -> Drift:
             out.resumed_by_others.append(dict(base, by=seen.get("pause_user"), at=seen.get("pause_date")))
         else:
             out.repaused.append(dict(base, by=seen.get("pause_user"), context=seen.get("pause_context")))
-    known = seen_by_pause(runs)
+    known = record.seen
     out.created = [{"kind": kind, "id": i, "name": name, "where": where}
                    for i, (kind, name, where) in sorted(selection.scope_entries.items()) if i not in known]
     return out

@@ -35,10 +35,9 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_chang
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_cold import settle_unknown
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drain import Drain
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_drift import (
+    PauseRecord,
     find_drift,
-    held_by_record,
     set_aside_foreign,
-    window_users,
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_input import NOTHING_SENT, check_request
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_leaks import find_leaks
@@ -48,11 +47,8 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_client import PlanClient, WriteRefused
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_html import render_plan_html
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_markdown import render_plan_markdown
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import (
-    WindowReport,
-    report_paths,
-    run_failures,
-)
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import run_failures
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report_files import WindowReport, report_paths
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_select import (
     PhaseError,
     select_for_pause,
@@ -139,10 +135,12 @@ def _held_since(outcome) -> list:
 
 def _resume(client, outcome, report, say):
     window = outcome.request.window
-    earlier = report.earlier_runs()
-    outcome.selection = select_for_resume(client, outcome.request, expected=held_by_record(earlier))
-    set_aside_foreign(outcome.selection, window_users(earlier))
-    outcome.drift = find_drift(earlier, outcome.selection)
+    record = PauseRecord.of(report.earlier_runs())  # one pass, one run file at a time
+    if record.warning(window.id):
+        report.warnings.append(record.warning(window.id))
+    outcome.selection = select_for_resume(client, outcome.request, expected=record.held)
+    set_aside_foreign(outcome.selection, record.window_users())
+    outcome.drift = find_drift(record, outcome.selection)
     outcome.leaks = find_leaks(client, [dict(e, paused_at=e.get("pause_date")) for e in outcome.selection.tasks])
     catch_up = CatchUp(client, outcome.request.resume, say, window.id)
     outcome.catch_up = catch_up.outcome if catch_up.enabled and not outcome.check_mode else None
@@ -248,7 +246,7 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
             busy = ("Window %s: another run of this window is going on on this machine (its report %s is locked): "
                     "let it end, then run again." % (window.id, report.json_path))
             return _refused(params, "%s %s" % (busy, NOTHING_SENT))
-        report.earlier_runs()  # a file that is not a report of this window is set aside before any request
+        report.load()  # a file that is not a report of this window is set aside before any request
     except OSError as exc:
         report.unlock()
         return _refused(params, "Window %s: the report %s cannot be read or set aside: %s. %s" % (

@@ -20,10 +20,12 @@ def _md_list(mapping, limit=MARKDOWN_LIST_LIMIT) -> list:
     return items
 
 
-def render_markdown(document, problems) -> str:
-    """Short Markdown summary of a report document: status, one line per run, failures, what is still out.
+def render_markdown(document, last, problems) -> str:
+    """Short Markdown summary of a report: status, one line per run, failures, what is still out.
 
-    :param document: the report document (``_tmc_window_report``).
+    :param document: the report's index (``_tmc_window_report_files``): ``window_id``, ``updated``, ``summary`` and
+        ``runs``, one entry per run with at least ``phase``, ``started``, ``finished``, ``outcome`` and ``counts``.
+    :param last: the full record of the last run (``_tmc_window_report.build_run``), for its problems and checks.
     :param problems: ``[(kind, record)]`` of the last run's records that failed or were not attempted
         (``kind`` is ``task`` or ``plan``).
     """
@@ -40,7 +42,6 @@ def render_markdown(document, problems) -> str:
                  for k in ("tasks", "plans")]
         row = (number, run["phase"], run["started"], run["finished"], run["outcome"], cells[0], cells[1])
         lines.append("| %d | %s | %s | %s | %s | %s | %s |" % row)
-    last = document["runs"][-1]
     if last.get("error") or problems:
         lines += ["", "## Problems of the last run", ""]
         if last.get("error"):

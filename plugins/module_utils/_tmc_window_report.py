@@ -6,29 +6,20 @@
 # Note that this module_utils is **PRIVATE** to the collection. It can have breaking changes at any time.
 # Do not use this from other collections or standalone plugins/modules!
 
-"""The report step of the window engine: one record per run, kept in ``<dir>/<window id>.json``.
+"""The report step of the window engine: the record of one run, and what the runs of a window add up to.
 
-Nothing here sends a request: the record is built from the typed outcomes of the steps. The JSON
-file holds every run of the window seen on this machine (pause, re-runs, resume) and a summary
-that answers "what did this window pause, and is all of it back?"; a short Markdown file beside it
-says the same for people. Both are written atomically (temporary file in the same directory,
-``fsync``, ``os.replace``), readable by the owner only.
+Nothing here sends a request or writes a file: the record is built from the typed outcomes of the steps, and
+the summary answers "what did this window pause, and is all of it back?" (one run at a time, so that it never
+needs the earlier runs' records). Where the records are kept: ``_tmc_window_report_files``.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import json
-import os
-
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import ensure_private_directory, write_atomically
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_token_cache import default_cache_dir
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_markdown import render_markdown
 
-REPORT_VERSION = 1
 ERROR_KEYS = ("status", "message", "detail", "request_id")
+HEADER_KEYS = ("phase", "started", "finished", "outcome", "error", "reason", "marker", "counts")
+"""Keys of a run record that its entry in the report's index repeats (:func:`run_header`)."""
 
 PAUSED = "paused"
 HELD = "held: paused by an earlier run of this window"
@@ -157,24 +148,31 @@ def run_failures(run) -> list:
             for kind in ("tasks", "plans") for r in run[kind] if r["result"] in (FAILED, NOT_ATTEMPTED, UNKNOWN)]
 
 
-def summarize(runs) -> dict:
-    """What the runs of a window add up to.
+def add_to_summary(summary, run) -> dict:
+    """The summary of a window's runs, one more run added: a fold, so that the summary of the earlier runs (kept in the
+    report's index) and the current run give what :func:`summarize` of all of them gives.
 
+    :param summary: the summary of the earlier runs (a dict as :func:`summarize` returns, maybe read back from JSON),
+        or None for no earlier run. Not changed.
+    :param run: the next run record (:func:`build_run`).
     :returns: ``{status, all_back, paused_by_window: {tasks: {id: name}, plans}, resumed: {tasks, plans},
-        not_resumed: {tasks, plans}}``. ``all_back`` is true when the last run is a resume that succeeded and
-        searched the whole account (nothing the credentials see carries the marker any more). ``not_resumed`` lists what a pause run of this
-        file holds and no resume run of this file resumed.
+        not_resumed: {tasks, plans}}``. ``status`` and ``all_back`` are those of ``run``, the last run: ``all_back``
+        is true when it is a resume that succeeded and searched the whole account (nothing the credentials see
+        carries the marker any more). ``not_resumed`` lists what a pause run holds and no resume run resumed.
     """
-    held = {"tasks": {}, "plans": {}}
-    resumed = {"tasks": {}, "plans": {}}
-    for run in runs:
-        for kind in ("tasks", "plans"):
-            for record in run.get(kind) or []:
-                if run.get("phase") == "pause" and record.get("result") in WINDOW_HOLDS:
-                    held[kind][record["id"]] = record.get("name")
-                elif run.get("phase") == "resume" and record.get("result") in (RESUMED, ALREADY_ACTIVE):
-                    resumed[kind][record["id"]] = record.get("name")
-    last = runs[-1] if runs else {}
+    summary = summary or {}
+    held = {k: dict((summary.get("paused_by_window") or {}).get(k) or {}) for k in ("tasks", "plans")}
+    resumed = {k: dict((summary.get("resumed") or {}).get(k) or {}) for k in ("tasks", "plans")}
+    for kind in ("tasks", "plans"):
+        for record in run.get(kind) or []:
+            if run.get("phase") == "pause" and record.get("result") in WINDOW_HOLDS:
+                held[kind][record["id"]] = record.get("name")
+            elif run.get("phase") == "resume" and record.get("result") in (RESUMED, ALREADY_ACTIVE):
+                resumed[kind][record["id"]] = record.get("name")
+    return _summary(held, resumed, run)
+
+
+def _summary(held, resumed, last) -> dict:
     ok = last.get("outcome") == "succeeded"
     whole_account = (last.get("search") or {}).get("searched", "account") == "account"
     status = {("pause", True): "paused", ("pause", False): "pause incomplete",
@@ -185,128 +183,28 @@ def summarize(runs) -> dict:
             "resumed": resumed, "not_resumed": not_resumed}
 
 
-def load_report(path, window_id) -> tuple:
-    """Read an existing report; returns ``(document or None, problem text or None)``.
+def summarize(runs) -> dict:
+    """What the runs of a window add up to: :func:`add_to_summary` over ``runs`` (a list of run records, in order);
+    no run: status ``empty``."""
+    summary = _summary({"tasks": {}, "plans": {}}, {"tasks": {}, "plans": {}}, {})
+    for run in runs:
+        summary = add_to_summary(summary, run)
+    return summary
 
-    A file that is not a report of ``window_id`` is not used (``problem`` says why); it is kept aside by
-    :func:`write_report`.
+
+def run_header(number, file, run) -> dict:
+    """The entry of a run in the report's index: the run record without its task and plan records and its steps.
+
+    :param number: the run's number in the window (int, from 1). :param file: its run file, relative to the report
+        directory (str). :param run: the run record (:func:`build_run`).
+    :returns: ``{number, file, phase, started, finished, outcome, error, reason, marker, counts}``.
     """
-    try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except FileNotFoundError:
-        return None, None
-    except (OSError, ValueError) as exc:
-        return None, "%s could not be read (%s)" % (path, type(exc).__name__)
-    if not isinstance(document, dict) or document.get("window_id") != window_id or not _valid_runs(
-            document.get("runs")):
-        return None, "%s is not a report of window %s" % (path, window_id)
-    return document, None
+    return dict({"number": number, "file": file}, **{k: run.get(k) for k in HEADER_KEYS})
 
 
-def _valid_runs(runs) -> bool:
-    """True when ``runs`` has the shape :func:`summarize` reads: a list of run dicts whose ``tasks`` and ``plans``
-    are lists of records with an ``id``."""
-    return isinstance(runs, list) and all(
-        isinstance(run, dict) and run.get("phase") in ("pause", "resume") and all(
-            isinstance(run.get(kind, []), list) and all(isinstance(r, dict) and "id" in r for r in run.get(kind, []))
-            for kind in ("tasks", "plans")) for run in runs)
-
-
-def _json_writer(document):
-    """A writer for :func:`write_atomically`: ``document`` as indented JSON and a newline, encoded as it is written."""
-    def write(handle):
-        json.dump(document, handle, indent=2, sort_keys=False)
-        handle.write("\n")
-    return write
-
-
-def report_paths(directory, window_id, tenant=None) -> tuple:
-    """``(json path, markdown path)`` of a window's report: ``<id>.json`` or, for a tenant, ``<id>.<tenant>.json``.
-
-    :param directory: the report directory (``~`` expanded here). :param window_id: a checked window id.
-    :param tenant: a checked tenant name, or None.
-    """
-    stem = os.path.join(os.path.abspath(os.path.expanduser(directory)), window_id + ("." + tenant if tenant else ""))
-    return stem + ".json", stem + ".md"
-
-
-class WindowReport:
-    """The report of one window on this machine, written once per step of a run (atomically, mode 0600).
-
-    The first :meth:`record` of a run adds the run; each later one replaces that run (the same ``started``),
-    so that a play killed between two steps leaves the record of every step done.
-
-    :param directory: report directory (checked writable before any request), or None: nothing is written.
-    :param window_id: checked window id. :param tenant: tenant name or None. :param check_mode: write nothing.
-    """
-
-    def __init__(self, directory, window_id, tenant=None, check_mode=False):
-        self.window_id, self.check_mode = window_id, check_mode
-        self.json_path = self.markdown_path = None
-        if directory:
-            self.json_path, self.markdown_path = report_paths(directory, window_id, tenant)
-        self.document, self.warnings, self._earlier = None, [], None
-
-    @property
-    def written(self) -> bool:
-        """True when the report files are written (a directory, and not check mode)."""
-        return bool(self.json_path) and not self.check_mode
-
-    def lock(self) -> bool:
-        """Hold an exclusive lock on the report for this run, so that two runs of one window on one controller never
-        interleave their records. The lock file lives in the user's private cache directory (named by a hash of the
-        report's path), not beside the report. Released by :meth:`unlock` or when the process ends.
-
-        :returns: False when another run holds it. :raises OSError: the lock file cannot be made.
-        """
-        if not self.written:
-            return True
-        ensure_private_directory(default_cache_dir())
-        digest = hashlib.sha256(self.json_path.encode("utf-8")).hexdigest()[:24]
-        path = os.path.join(default_cache_dir(), "window-%s.lock" % digest)
-        self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._lock_fd)
-            self._lock_fd = None
-            return False
-        return True
-
-    def unlock(self) -> None:
-        """Release the lock of :meth:`lock`."""
-        if getattr(self, "_lock_fd", None) is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
-
-    def earlier_runs(self) -> list:
-        """The runs of this window already in the report on this machine (a set-aside unreadable file: none)."""
-        return list(self._earlier_runs()) if self.json_path else []
-
-    def _earlier_runs(self) -> list:
-        if self._earlier is None:
-            self._earlier = []
-            if self.json_path:
-                document, problem = load_report(self.json_path, self.window_id)
-                if problem and self.written:
-                    aside = "%s.unreadable-%s" % (self.json_path, utc_now().replace(":", ""))
-                    os.replace(self.json_path, aside)
-                    self.warnings.append("%s; it was kept as %s and a new report started." % (problem, aside))
-                self._earlier = list((document or {}).get("runs") or [])
-        return self._earlier
-
-    def record(self, run) -> dict:
-        """Write the report with ``run`` (a :func:`build_run` record) as its last run; returns the document.
-
-        :raises OSError: the directory cannot be written.
-        """
-        runs = self._earlier_runs() + [run]
-        self.document = {"report_version": REPORT_VERSION, "window_id": self.window_id, "updated": run["finished"],
-                         "summary": summarize(runs), "runs": runs}
-        if self.written:
-            write_atomically(self.json_path, _json_writer(self.document))
-            problems = [(k[:-1], r) for k in ("tasks", "plans") for r in run[k]
-                        if r["result"] in (FAILED, NOT_ATTEMPTED, UNKNOWN)]
-            write_atomically(self.markdown_path, render_markdown(self.document, problems))
-        return self.document
+def valid_run(run) -> bool:
+    """True when ``run`` has the shape the report reads: a dict whose ``phase`` is ``pause`` or ``resume`` and whose
+    ``tasks`` and ``plans`` are lists of records with an ``id``."""
+    return isinstance(run, dict) and run.get("phase") in ("pause", "resume") and all(
+        isinstance(run.get(kind, []), list) and all(isinstance(r, dict) and "id" in r for r in run.get(kind, []))
+        for kind in ("tasks", "plans"))

@@ -156,14 +156,16 @@ def resume_messages(outcome) -> tuple:
 
 
 def report_message(window_id, report) -> str:
-    """``Window <id>: report <json> (<status>[, everything found with the marker is back]); summary <md>.``
+    """``Window <id>: report <json> (<status>[, everything found with the marker is back]), one file per run in
+    <runs directory>; summary <md>.``
 
     :param report: the ``WindowReport`` after its last record.
     """
     summary = report.document["summary"]
-    return "Window %s: report %s (%s%s); summary %s." % (
+    return "Window %s: report %s (%s%s), one file per run in %s; summary %s." % (
         window_id, report.json_path, summary["status"],
-        ", everything found with the marker is back" if summary["all_back"] else "", report.markdown_path)
+        ", everything found with the marker is back" if summary["all_back"] else "", report.runs_path,
+        report.markdown_path)
 
 
 def _failure(f) -> str:

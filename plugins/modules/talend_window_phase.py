@@ -155,13 +155,19 @@ options:
     default: fail
   report_dir:
     description:
-      - Directory of the window report C(<window_id>.json) and C(<window_id>.md), created with mode C(0700) when
-        missing; it must be writable, checked before any request. Not given or empty, no report is written.
+      - Directory of the window report, created with mode C(0700) when missing; it must be writable, checked before
+        any request. Not given or empty, no report is written.
+      - The report (format 2) is C(<window_id>.json), an index (C(report_version), C(window_id), C(updated),
+        C(summary), and C(runs), one entry per run with C(number), C(file), C(phase), C(started), C(finished),
+        C(outcome), C(error), C(reason), C(marker), C(counts)); C(<window_id>.runs/<NNNN>-<phase>.json), the full
+        record of each run (C(file) of its entry, relative to O(report_dir)); and C(<window_id>.md). A run writes only
+        its own run file, the index and the Markdown. A report of format 1 (every run inline) is converted on the
+        first write.
     type: path
   tenant:
     description:
-      - Name of the tenant when a window spans several; the report files are then C(<window_id>.<tenant>.json) and
-        C(.md). Same rule as O(window_id).
+      - Name of the tenant when a window spans several; the report files are then C(<window_id>.<tenant>.json),
+        C(.runs/) and C(.md). Same rule as O(window_id).
     type: str
   window_start:
     description:
@@ -320,7 +326,7 @@ summary:
   returned: always
   type: dict
 json_path:
-  description: Path of the JSON report.
+  description: Path of the JSON report (its index; the run files are in C(<window_id>.runs/) beside it).
   returned: when O(report_dir) is given
   type: str
 markdown_path:

@@ -241,7 +241,7 @@ def test_window_report_files_hold_no_secret_and_no_token(emulator, emulator_serv
               "maintenance_window_report_dir": str(reports)}
     for phase in ("pause", "resume"):
         run_playbook(sa_env(ansible_env), MAINTENANCE, dict(window, maintenance_window_phase=phase))
-    report_files = sorted(reports.glob("*"))
+    report_files = sorted(p for p in reports.rglob("*") if p.is_file())
     assert report_files, "the role wrote no report"
     texts = {str(p): p.read_text() for p in report_files}
     assert not leaks_in(texts, secret_values(emulator_server, client_id, secret))

@@ -9,13 +9,12 @@ open windows of every tenant.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import yaml
 
 from e2ekit import DEMO_PAT, ROOT, run_playbook
 from invariants import assert_window_invariant, selection_of, snapshot
+from reportfiles import read_report
 
 MAINTENANCE = ROOT / "playbooks" / "maintenance.yml"
 WINDOWS = ROOT / "playbooks" / "windows.yml"
@@ -81,8 +80,9 @@ def test_two_tenants_pause_then_resume_in_parallel_with_a_report_each(tenants_re
         assert_window_invariant(before[name], emu, WINDOW, "resumed")
     assert "tenant-eu: resumed" in out and "tenant-us: resumed" in out
     for tenant in ("tenant-eu", "tenant-us"):
-        runs = json.loads((reports / ("%s.%s.json" % (WINDOW, tenant))).read_text())
-        assert "pause" in json.dumps(runs) and "resume" in json.dumps(runs)
+        document = read_report(reports / ("%s.%s.json" % (WINDOW, tenant)))
+        assert [run["phase"] for run in document["runs"]] == ["pause", "resume"], tenant
+        assert document["runs"][1]["counts"]["tasks"]["resumed"] == document["runs"][0]["counts"]["tasks"]["paused"]
 
 
 def test_continue_leaves_the_other_tenant_paused_and_fails_naming_the_refusing_one(

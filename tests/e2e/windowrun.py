@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from e2ekit import ROOT, SAMPLE_DATA, Emulator, run_playbook
+from reportfiles import read_report
 
 MAINTENANCE = ROOT / "playbooks" / "maintenance.yml"
 PRODUCTION = {"environment": "Production", "include_plans": True}
@@ -38,8 +39,8 @@ def run_phase(env, window_id, phase, reports, check=True, cli_args=(), **extra):
 
 
 def report(reports, window_id) -> dict:
-    """The JSON report of ``window_id`` in the directory ``reports``."""
-    return json.loads((reports / ("%s.json" % window_id)).read_text())
+    """The JSON report of ``window_id`` in the directory ``reports``, every run's full record in ``runs``."""
+    return read_report(reports / ("%s.json" % window_id))
 
 
 def sample_service_account(name="maintenance-bot"):

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 import stat
 
 import pytest
+from reportfiles import read_report
 from window_params import EXECUTING, TASK, page, paused_with, run
 
 
@@ -55,11 +55,12 @@ def test_pause_of_an_explicit_task_writes_the_report_in_a_private_directory(scri
     assert result["phase_message"].startswith("Window w1: paused 1 task(s): Load GL and 0 plan(s).")
     assert result["finding_messages"] == ["Window w1: read back 1 write(s) in 1 round(s): 1 confirmed."]
     assert result["messages"] == result["finding_messages"] + [result["phase_message"], result["report_message"]]
-    assert result["report_message"].startswith("Window w1: report %s (paused); summary" % (reports / "w1.json"))
+    assert result["report_message"].startswith("Window w1: report %s (paused), one file per run in %s; summary" % (
+        reports / "w1.json", reports / "w1.runs"))
     assert result["json_path"] == str(reports / "w1.json") and result["summary"]["status"] == "paused"
     assert stat.S_IMODE(reports.stat().st_mode) == 0o700
     assert stat.S_IMODE((reports / "w1.json").stat().st_mode) == 0o600
-    document = json.loads((reports / "w1.json").read_text())
+    document = read_report(reports / "w1.json")
     assert document["runs"][0]["started"] == result["started"] and document["runs"][0]["tasks"][0]["result"] == "paused"
     assert result["stats"]["maintenance_window_stats"]["tasks"]["paused"] == 1
 
@@ -165,7 +166,7 @@ def test_drain_polls_until_nothing_is_in_flight_and_says_each_poll(scripted, tmp
     assert polls[0].startswith("Window w1: poll 1 at 0 s: 1 still running: Load GL (x-1, executing)")
     assert polls[1].endswith("nothing in flight") and len(polls) == 2
     assert result["drain"]["polls"] == 2 and not result.get("failed")
-    document = json.loads((tmp_path / "w1.json").read_text())
+    document = read_report(tmp_path / "w1.json")
     assert document["runs"][-1]["drain"]["polls"] == 2 and len(document["runs"]) == 1
 
 
@@ -180,7 +181,7 @@ def test_drain_timeout_with_fail_fails_the_phase_and_names_the_run(scripted, tmp
     result = run(task_ids=["t1"], drain=True, drain_timeout=0, report_dir=str(tmp_path))
     assert result["failed"] and "x-1" in result["msg"] and "before the maintenance" in result["msg"]
     assert "maintenance_window_phase=resume -e maintenance_window_id=w1" in result["msg"]
-    assert json.loads((tmp_path / "w1.json").read_text())["runs"][-1]["outcome"] == "failed"
+    assert read_report(tmp_path / "w1.json")["runs"][-1]["outcome"] == "failed"
 
 
 def test_without_requests_the_phase_fails_cleanly_before_any_request(scripted, monkeypatch):
@@ -202,7 +203,7 @@ def test_a_pause_accepted_but_never_applied_fails_that_id_with_what_was_seen(scr
     assert result["failed"] and result["failed_ids"] == ["t1"] and result["paused_task_ids"] == []
     (failure,) = result["failures"]
     assert "accepted (HTTP 202) but never seen paused with the window marker; seen: not paused" in failure["message"]
-    run_record = json.loads((tmp_path / "w1.json").read_text())["runs"][-1]
+    run_record = read_report(tmp_path / "w1.json")["runs"][-1]
     assert run_record["verify"]["never_confirmed"] == {"t1": "not paused"} and run_record["verify"]["rounds"] == 5
 
 
@@ -244,7 +245,7 @@ def test_a_signal_while_the_pauses_go_out_records_every_due_id_as_may_have_chang
     scripted.queue(200, page())
     result = run(task_ids=["t1"], report_dir=str(tmp_path))
     assert result["failed"] and "Interrupted by SIGTERM" in result["msg"]
-    (record,) = json.loads((tmp_path / "w1.json").read_text())["runs"][-1]["tasks"]
+    (record,) = read_report(tmp_path / "w1.json")["runs"][-1]["tasks"]
     assert record["result"].startswith("may have changed") and record["action"] == "pause"
 
 
@@ -260,12 +261,12 @@ def test_the_tasks_due_soonest_are_paused_first(scripted, tmp_path):
                              paused_with("Paused for a maintenance window [maintenance-window:w1]", task("t2"))))
     result = run(task_ids=["t1", "t2"], max_workers=1, report_dir=str(tmp_path))
     assert [s["url"].rsplit("/", 2)[1] for s in scripted.sent if s["method"] == "PUT"] == ["t2", "t1"]
-    assert json.loads((tmp_path / "w1.json").read_text())["runs"][-1]["order"]["due_in_horizon"] == 1
+    assert read_report(tmp_path / "w1.json")["runs"][-1]["order"]["due_in_horizon"] == 1
     assert not result.get("failed")
 
 
 def test_a_second_run_of_the_same_window_at_once_is_refused_before_any_request(scripted, tmp_path):
-    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import WindowReport
+    from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report_files import WindowReport
 
     first = WindowReport(str(tmp_path), "w1")
     assert first.lock()

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 
 import pytest
 
+from reportfiles import read_report
+
 from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_report as rep
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report_files import WindowReport
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import TASK
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_files import write_atomically
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_change import ChangeOutcome
@@ -113,9 +115,10 @@ def test_error_that_stopped_the_phase_fails_the_run():
 
 def test_markdown_lists_runs_problems_with_status_and_request_id():
     run = run_of("pause", rep.entry_records("pause", WINDOW, BEFORE, PAUSE_RESULT))
-    document = {"window_id": "CHG1", "updated": run["finished"], "summary": rep.summarize([run]), "runs": [run]}
+    document = {"window_id": "CHG1", "updated": run["finished"], "summary": rep.summarize([run]),
+                "runs": [rep.run_header(1, "CHG1.runs/0001-pause.json", run)]}
     problems = [("task", r) for r in run["tasks"] if r["result"] in (rep.FAILED, rep.NOT_ATTEMPTED)]
-    text = render_markdown(document, problems)
+    text = render_markdown(document, run, problems)
     assert text.startswith("# Maintenance window CHG1\n") and "Status: **pause incomplete**" in text
     assert "| 1 | pause | 2026-11-29T01:00:00Z | 2026-11-29T01:01:00Z | failed | 1 / 1 / 2 / 0 / 2 |" in text
     assert "task `b` Task b: failed (HTTP 403), Forbidden, request id req-1" in text
@@ -123,7 +126,7 @@ def test_markdown_lists_runs_problems_with_status_and_request_id():
 
 
 def write(directory, run, check_mode=False, window_id="CHG1"):
-    report = rep.WindowReport(str(directory) if directory else None, window_id, check_mode=check_mode)
+    report = WindowReport(str(directory) if directory else None, window_id, check_mode=check_mode)
     report.record(run)
     return report
 
@@ -133,16 +136,18 @@ def test_runs_are_appended_to_the_file_with_private_modes(tmp_path):
     directory.mkdir(mode=0o700)
     write(directory, run_of("pause", []))
     written = write(directory, run_of("resume", []))
-    document = json.loads((directory / "CHG1.json").read_text())
+    document = read_report(directory / "CHG1.json")
     assert [r["phase"] for r in document["runs"]] == ["pause", "resume"] == [r["phase"] for r in written.document["runs"]]
-    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in directory.iterdir()} == {"CHG1.json": 0o600, "CHG1.md": 0o600}
+    modes = {str(p.relative_to(directory)): stat.S_IMODE(p.stat().st_mode) for p in directory.rglob("*")}
+    assert modes == {"CHG1.json": 0o600, "CHG1.md": 0o600, "CHG1.runs": 0o700, "CHG1.runs/0001-pause.json": 0o600,
+                     "CHG1.runs/0002-resume.json": 0o600}
 
 
 def test_a_second_record_of_one_run_replaces_it(tmp_path):
-    report = rep.WindowReport(str(tmp_path), "CHG1")
+    report = WindowReport(str(tmp_path), "CHG1")
     report.record(run_of("pause", []))
     report.record(dict(run_of("pause", []), drain={"polls": 3}))
-    runs = json.loads((tmp_path / "CHG1.json").read_text())["runs"]
+    runs = read_report(tmp_path / "CHG1.json")["runs"]
     assert len(runs) == 1 and runs[0]["drain"] == {"polls": 3}
 
 
@@ -163,7 +168,8 @@ def test_failed_write_leaves_the_old_report_and_no_temporary_file(tmp_path, monk
     with pytest.raises(OSError, match="disk full"):
         write(tmp_path, run_of("resume", []))
     assert (tmp_path / "CHG1.json").read_text() == old
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["CHG1.json", "CHG1.md"]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "CHG1.json", "CHG1.md", "CHG1.runs", "CHG1.runs/0001-pause.json"]
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"window_id": "CHG1", "runs": [1, 2]}',
@@ -174,7 +180,7 @@ def test_file_in_the_way_that_is_not_a_report_is_kept_aside_with_a_warning(tmp_p
     assert len(written.warnings) == 1 and "CHG1" in written.warnings[0]
     (aside,) = tmp_path.glob("CHG1.json.unreadable-*")
     assert aside.read_text() == content
-    assert len(json.loads((tmp_path / "CHG1.json").read_text())["runs"]) == 1
+    assert len(read_report(tmp_path / "CHG1.json")["runs"]) == 1
 
 
 def test_report_of_another_window_is_not_reused(tmp_path):

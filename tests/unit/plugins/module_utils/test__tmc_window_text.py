@@ -101,10 +101,10 @@ def test_resume_says_nothing_to_resume_or_what_was_resumed():
 
 
 def test_report_message_gives_both_paths_and_the_status():
-    report = SimpleNamespace(json_path="/r/w1.json", markdown_path="/r/w1.md",
+    report = SimpleNamespace(json_path="/r/w1.json", markdown_path="/r/w1.md", runs_path="/r/w1.runs",
                              document={"summary": {"status": "resumed", "all_back": True}})
     assert T.report_message("w1", report) == ("Window w1: report /r/w1.json (resumed, everything found with the "
-                                              "marker is back); summary /r/w1.md.")
+                                              "marker is back), one file per run in /r/w1.runs; summary /r/w1.md.")
 
 
 def test_failure_message_says_nothing_was_changed_only_when_every_write_was_refused():
