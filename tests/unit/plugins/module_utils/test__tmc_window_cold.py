@@ -4,8 +4,7 @@ only the 204s are read, to see whose pause it is (issue 19, item 2)."""
 
 from __future__ import annotations
 
-import json
-
+from reportfiles import read_report
 from window_params import page, run
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import TASK
@@ -85,7 +84,7 @@ def test_a_cold_list_costs_one_put_per_task_and_a_read_of_each_204_only(scripted
         ("GET", "tasks/t2"), ("GET", "tasks/t3"), ("GET", "tasks")]
     assert all(s["json"] == {"pause": True, "pauseContext": CONTEXT} for s in scripted.sent if s["method"] == "PUT")
     assert result["paused_task_ids"] == ["t2", "t1"] and result["failed_ids"] == []
-    run_record = json.loads((tmp_path / "w1.json").read_text())["runs"][-1]
+    run_record = read_report(tmp_path / "w1.json")["runs"][-1]
     records = {r["id"]: r for r in run_record["tasks"]}
     assert records["t1"]["before"]["paused"] is False and records["t1"]["result"] == "paused"
     assert records["t2"]["before"]["pause_context"] == OURS and records["t2"]["action"] == "none"
@@ -108,7 +107,7 @@ def test_a_cold_list_says_exactly_what_a_list_with_pause_details_says(scripted, 
             m for m in cold[key] if "report" not in m] == [m for m in warm[key] if "report" not in m], key
     assert cold["stats"]["maintenance_window_stats"]["tasks"] == warm["stats"]["maintenance_window_stats"]["tasks"]
     assert "mw-7" in " ".join(cold["messages"]), "the other window is named"
-    records = [json.loads((tmp_path / d / "w1.json").read_text())["runs"][-1]["tasks"] for d in ("warm", "cold")]
+    records = [read_report(tmp_path / d / "w1.json")["runs"][-1]["tasks"] for d in ("warm", "cold")]
     warm_records, cold_records = (_without_times(r) for r in records)
     assert cold_records == warm_records
 
@@ -124,7 +123,7 @@ def test_a_failed_put_on_a_cold_list_is_a_failure_of_that_id_and_is_not_read(scr
     assert result["failed"] and result["failed_ids"] == ["t2"] and result["paused_task_ids"] == ["t1"]
     assert ("GET", "tasks/t2") not in sent_summary(scripted) and ("GET", "tasks/t1") not in sent_summary(scripted)
     assert "could not pause 1 of 2" in result["msg"] and "request id r-9" in result["msg"]
-    records = {r["id"]: r for r in json.loads((tmp_path / "w1.json").read_text())["runs"][-1]["tasks"]}
+    records = {r["id"]: r for r in read_report(tmp_path / "w1.json")["runs"][-1]["tasks"]}
     assert records["t2"]["result"] == "failed" and records["t2"]["error"]["status"] == 403
 
 
@@ -149,7 +148,7 @@ def test_a_204_that_reads_not_paused_stays_in_the_change_and_is_read_back(script
     scripted.queue(200, detail("t1", {"pause": False}))          # resumed between the PUT and the read
     scripted.queue(200, page(item("t1", {"pause": False})))
     result = run(selectors=[{"environment": "Production"}], max_workers=1, report_dir=str(tmp_path))
-    records = json.loads((tmp_path / "w1.json").read_text())["runs"][-1]
+    records = read_report(tmp_path / "w1.json")["runs"][-1]
     assert records["tasks"][0]["action"] == "pause" and records["tasks"][0]["before"]["paused"] is False
     assert records["cold"]["unread"] and records["verify"]["asked"] == 1
     assert result["paused_task_ids"] == []
