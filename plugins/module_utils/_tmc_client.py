@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 import re
 import threading
@@ -290,10 +291,16 @@ def _limiter(rate_limit, sleep, window_dir, base_url) -> RateLimiter:
     return RateLimiter(rate_limit, sleep=sleep, window=window)
 
 
+QUEUED_PER_WORKER = 4
+"""Calls :func:`map_concurrently` keeps submitted per worker thread (running or queued): bounded memory."""
+
+
 def map_concurrently(client, function, values) -> list:
     """``[function(v) for v in values]`` on up to ``client.max_workers`` threads, results in input order.
 
-    The one place bulk work fans out; every call still goes through the client's rate limiter.
+    The one place bulk work fans out; every call still goes through the client's rate limiter. Calls are
+    submitted as earlier ones end, at most ``max_workers`` x :data:`QUEUED_PER_WORKER` at a time, so that memory
+    does not grow with the number of values.
 
     :param client: a :class:`TalendClient` (its ``max_workers`` bounds the threads).
     :param function: callable taking one value.
@@ -305,9 +312,15 @@ def map_concurrently(client, function, values) -> list:
     workers = max(1, min(client.max_workers, len(values)))
     if workers == 1:
         return [function(v) for v in values]
-    pool = ThreadPoolExecutor(max_workers=workers)
+    pool, pending, results = ThreadPoolExecutor(max_workers=workers), deque(), []
     try:
-        return list(pool.map(function, values))
+        for value in values:   # at most QUEUED_PER_WORKER calls queued per worker: 30,000 ids are not 30,000 futures
+            pending.append(pool.submit(function, value))
+            if len(pending) >= workers * QUEUED_PER_WORKER:
+                results.append(pending.popleft().result())
+        while pending:
+            results.append(pending.popleft().result())
+        return results
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise

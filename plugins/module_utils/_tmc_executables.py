@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendConfigError
@@ -86,8 +87,14 @@ def pause_state(details) -> dict:
     details = details or {}
     return {
         "paused": bool(details.get("pause", False)),
-        "pause_context": details.get("pauseContext"),
-        "pause_user": details.get("user"),
-        "pause_user_type": details.get("userType"),
+        "pause_context": shared_text(details.get("pauseContext")),
+        "pause_user": shared_text(details.get("user")),
+        "pause_user_type": shared_text(details.get("userType")),
         "pause_date": details.get("pauseDate"),
     }
+
+
+def shared_text(value):
+    """One string object for a value that thousands of states repeat (one window's context, one user): each parsed
+    page would otherwise keep its own copy of it for every task of a 30,000-task window."""
+    return sys.intern(value) if isinstance(value, str) else value

@@ -133,7 +133,7 @@ def list_task_items(client, environment_id=None, workspace_id=None, name=None) -
     details are not completed (see :func:`complete_pause_details`). :raises TalendApiError: the API failed.
     """
     params = {k: v for k, v in (("environmentId", environment_id), ("workspaceId", workspace_id), ("name", name)) if v}
-    return [i for i in client.iter_pages("GET", TASK.path, params=params) if name is None or i.get("name") == name]
+    return [_lean(i) for i in client.iter_pages("GET", TASK.path, params=params) if name is None or i.get("name") == name]
 
 
 def search_task_items(client, environment_id=None, workspace_id=None, name=None, tags=None) -> list:
@@ -150,7 +150,17 @@ def search_task_items(client, environment_id=None, workspace_id=None, name=None,
         body["environmentId"] = environment_id
     if name:
         body["name"] = name
-    return [i for i in client.iter_pages("POST", TASK_SEARCH_PATH, body=body) if name is None or i.get("name") == name]
+    return [_lean(i) for i in client.iter_pages("POST", TASK_SEARCH_PATH, body=body) if name is None or i.get("name") == name]
+
+
+ITEM_KEYS = ("executable", "id", "name", "workspace", "tags", TASK.pause_details_key)
+"""What a selection reads of a task list item (:func:`task_summary`); the rest of each page is not kept."""
+
+
+def _lean(item) -> dict:
+    """``item`` with only :data:`ITEM_KEYS`: at 30,000 tasks the artifacts, runtimes and triggers of every item would
+    otherwise stay in memory until the selection is sorted."""
+    return {k: item[k] for k in ITEM_KEYS if k in item}
 
 
 def complete_pause_details(client, items) -> list:

@@ -141,7 +141,7 @@ def _resume(client, outcome, report, say):
     outcome.selection = select_for_resume(client, outcome.request, expected=record.held)
     set_aside_foreign(outcome.selection, record.window_users())
     outcome.drift = find_drift(record, outcome.selection)
-    outcome.leaks = find_leaks(client, [dict(e, paused_at=e.get("pause_date")) for e in outcome.selection.tasks])
+    outcome.leaks = find_leaks(client, outcome.selection.tasks)   # each since its pauseDate
     catch_up = CatchUp(client, outcome.request.resume, say, window.id)
     outcome.catch_up = catch_up.outcome if catch_up.enabled and not outcome.check_mode else None
     outcome.waves = Waves(client, outcome.request, say, catch_up, outcome.check_mode)

@@ -25,6 +25,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executions i
     execution_summary,
 )
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import parse_instant
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_select import paused_since
 
 
 @dataclass
@@ -56,13 +57,14 @@ def find_leaks(client, held) -> Leaks:
     """Executions of ``held`` tasks that started after each one's pause.
 
     :param client: a ``TalendClient``.
-    :param held: ``[{id, name, environment_id, paused_at}]``: each held task and when it was paused (ISO 8601).
+    :param held: ``[{id, name, environment_id, paused_at or pause_date}]``: each held task and when it was paused
+        (ISO 8601, :func:`~._tmc_window_select.paused_since`).
     :returns: a :class:`Leaks` (its ``error`` set when the executions could not be read).
     """
     out = Leaks(checked=len(held))
     by_environment = {}
     for entry in held:
-        paused_at = _ms(entry.get("paused_at"))
+        paused_at = _ms(paused_since(entry))
         if paused_at is not None:
             by_environment.setdefault(entry.get("environment_id"), {})[entry["id"]] = (entry, paused_at)
     try:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executions import iso_utc
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_schedule import iter_events, parse_instant
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_select import paused_since
 
 AHEAD_DAYS = 31
 DAY_MS = 24 * 3600 * 1000
@@ -69,8 +70,8 @@ def check_schedules(client, resumed, now_ms, rearm=True) -> ScheduleCheck:
     """Skipped runs and next runs of ``resumed`` tasks and plans.
 
     :param client: a ``TalendClient``.
-    :param resumed: ``[{id, name, environment_id, paused_at, resumed_at?}]``: what the resume brought back and when
-        each was paused (ISO 8601, ``pauseDate`` read before the resume); ``resumed_at`` (ISO 8601) when it was
+    :param resumed: ``[{id, name, environment_id, paused_at or pause_date, resumed_at?}]``: what the resume brought
+        back and when each was paused (ISO 8601, ``pauseDate`` read before the resume; :func:`~._tmc_window_select.paused_since`); ``resumed_at`` (ISO 8601) when it was
         resumed before ``now_ms`` (an earlier run of the phase, or an earlier wave).
     :param now_ms: the resume time, epoch milliseconds.
     :param rearm: also read the next runs (:func:`check_rearm`); False for the ledger alone (one wave of several:
@@ -80,7 +81,7 @@ def check_schedules(client, resumed, now_ms, rearm=True) -> ScheduleCheck:
     out = ScheduleCheck()
     by_environment = _by_environment(resumed)
     for environment_id, entries in by_environment.items():
-        since = [p for p in (_ms(e.get("paused_at")) for e in entries.values()) if p is not None]
+        since = [p for p in (_ms(paused_since(e)) for e in entries.values()) if p is not None]
         if not environment_id or not since or out.ledger_error is not None:
             continue
         try:
@@ -88,7 +89,7 @@ def check_schedules(client, resumed, now_ms, rearm=True) -> ScheduleCheck:
                 event_id, kind, date, trigger = _event(item)
                 entry = entries.get(event_id)
                 when = _ms(iso_utc(date)) if date is not None else None
-                paused_at = _ms(entry.get("paused_at")) if entry else None
+                paused_at = _ms(paused_since(entry)) if entry else None
                 until = (_ms(entry.get("resumed_at")) or now_ms) if entry else now_ms
                 if entry is None or when is None or paused_at is None or not paused_at <= when <= until:
                     continue

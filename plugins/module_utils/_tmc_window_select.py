@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendError
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import TASK
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import TASK, shared_text
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_plans import list_plans, plan_summary
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection import select_executables, task_summary
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import window_of
@@ -40,9 +40,17 @@ def slim(entries) -> list:
     """Summaries with only what the phase and its report use (:data:`SUMMARY_KEYS`, ``where``: the environment
     and workspace names, ``environment_id``, ``workspace_id``): a window of 10,000 tasks holds no tags or nested
     dicts of each."""
-    return [dict({k: e.get(k) for k in SUMMARY_KEYS}, where=where(e),
-                 environment_id=(e.get("environment") or {}).get("id"),
-                 workspace_id=(e.get("workspace") or {}).get("id")) for e in entries]
+    return [dict({k: e.get(k) for k in SUMMARY_KEYS},
+                 where=shared_text(where(e)), environment_id=shared_text((e.get("environment") or {}).get("id")),
+                 workspace_id=shared_text((e.get("workspace") or {}).get("id"))) for e in entries]
+
+
+
+def paused_since(entry):
+    """When ``entry`` (a summary) was paused, ISO 8601 or None: its ``paused_at`` when a step set one (the pause
+    phase: when its calls ended), else the ``pause_date`` read from the API. Read in place: a window of 30,000 tasks
+    copies no summary to add the time."""
+    return entry["paused_at"] if "paused_at" in entry else entry.get("pause_date")
 
 
 def where(summary) -> str:
@@ -202,18 +210,21 @@ def _search_account(client, window, scopes, pure_scopes=(), expected=()):
             if kind == "tasks" and TASK.pause_details_key in item:
                 found.searched = "account"   # a task never paused has no pause details: one that has them says so
             entry = summary_of(item)
+            kept = None   # the one slim summary of this entry, shared by every list that keeps it
             in_scope = not scopes or _in_scopes(entry, scopes)
             if pure_scopes and _in_scopes(entry, pure_scopes):
-                found.scope_entries[entry["id"]] = (kind[:-1], entry["name"], where(entry))
+                kept = slim([entry])[0]
+                found.scope_entries[entry["id"]] = (kind[:-1], kept["name"], kept["where"])
             if entry["id"] in expected:
-                found.seen[entry["id"]] = slim([entry])[0]
+                kept = kept or slim([entry])[0]
+                found.seen[entry["id"]] = kept
             if not entry["paused"]:
                 if kind == "tasks" and window.resumed(entry["pause_context"]):
-                    found.resumed_before.append(slim([entry])[0])
+                    found.resumed_before.append(kept or slim([entry])[0])
                 continue
             owner = window_of(entry["pause_context"])
             if owner == window.id:
-                getattr(found, kind).append(slim([entry])[0])
+                getattr(found, kind).append(kept or slim([entry])[0])
                 if not in_scope:
                     found.outside_scope.append(entry["id"])
             elif owner is not None and in_scope:

@@ -171,7 +171,6 @@ def verify_changes(client, window, changes, pausing, environment_of, check_mode=
                 if not ids:
                     continue
                 states = _read_states(client, kinds[name], ids, environment_of, listed=round_number == 0)
-                seen.update(states)
                 dates = [st["pause_date"] for st in states.values() if st and st.get("pause_date")]
                 out.api_now = max([d for d in (out.api_now, *dates) if d], key=_ms, default=None)
                 done = [i for i in ids if wanted(states.get(i))]
@@ -180,6 +179,8 @@ def verify_changes(client, window, changes, pausing, environment_of, check_mode=
                                                      if states[i].get("pause_user")})
                 # only an id answered 202 is waited for; the others were read once to learn whether they changed
                 pending[name] = [i for i in ids if not wanted(states.get(i)) and i in required[name]]
+                seen.update((i, states.get(i)) for i in pending[name])   # what a failure will say it saw
+                del states
         except TalendError as exc:
             out.error = str(exc)
             return out

@@ -218,7 +218,7 @@ class Waves:
 
     def _ledger(self, resumed, started):
         """The skipped runs of ``resumed`` (summaries) up to ``started`` (ISO 8601), added to the schedules."""
-        entries = [dict(e, paused_at=e.get("pause_date")) for e in resumed]
+        entries = list(resumed)   # each since its pauseDate (paused_since): no copy of 30,000 summaries
         self._resumed += entries
         self._last = max(self._last or 0, _ms(started) or 0) or None
         part = check_schedules(self.client, entries, _ms(started), rearm=False)

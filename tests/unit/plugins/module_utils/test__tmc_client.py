@@ -247,3 +247,28 @@ def test_paging_reads_on_when_the_list_grew_while_it_was_read(monkeypatch):
     client = TalendClient(BASE, PersonalAccessToken(PAT), rate_limit=100000, max_workers=8)
     assert [i["id"] for i in client.iter_pages("GET", "/x")] == [str(i) for i in range(420)]
     assert sorted(paged.offsets) == [0, 100, 200, 300, 400]
+
+
+def test_bulk_calls_are_submitted_as_earlier_ones_end_not_all_at_once(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_client
+
+    counts, lock = {"submitted": 0, "ended": 0, "most_outstanding": 0}, threading.Lock()
+
+    class CountingPool(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # pylint: disable=arguments-differ
+            with lock:
+                counts["submitted"] += 1
+                counts["most_outstanding"] = max(counts["most_outstanding"], counts["submitted"] - counts["ended"])
+            return super().submit(fn, *args, **kwargs)
+
+    def call(value):
+        with lock:
+            counts["ended"] += 1
+        return value * 2
+
+    monkeypatch.setattr(_tmc_client, "ThreadPoolExecutor", CountingPool)
+    client = TalendClient(BASE, PersonalAccessToken(PAT), rate_limit=100000, max_workers=4)
+    assert _tmc_client.map_concurrently(client, call, range(3000)) == [v * 2 for v in range(3000)]
+    assert counts["most_outstanding"] <= 4 * _tmc_client.QUEUED_PER_WORKER
