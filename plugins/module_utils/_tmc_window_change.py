@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendError
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_pause import set_pause_states
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_time import utc_now
-from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_progress import Progress
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_progress import Progress, Pulse
 
 
 @dataclass
@@ -82,19 +82,25 @@ def change_states(client, kind, ids, paused, pause_context, check_mode=False, sa
     :param client: a ``TalendClient``. :param kind: ``TASK`` or ``PLAN``.
     :param ids: validated ids (list of str). :param paused: target state (bool).
     :param pause_context: the ``pauseContext`` to send (str).
-    :param say: ``say(line)`` for the progress of a long call (done/total, rate, time left every 30 s), or None.
+    :param say: the phase's :class:`~._tmc_window_progress.Pulse`: it tells the progress of a long call (done/total,
+        rate, time left) when nothing else was told for 28 s; any other ``say`` or None: no progress lines.
     :param label: what the progress lines say the call does, e.g. ``"Window CHG0042: pausing tasks"``.
     :returns: a :class:`ChangeOutcome` (``at`` None and no call made when ``ids`` is empty).
     """
     outcome = ChangeOutcome(kind=kind, ids=list(ids or []))
     if not outcome.ids:
         return outcome
-    progress = Progress(say, label or kind.plural, len(outcome.ids)) if say is not None else None
+    progress, pulse = Progress(label or kind.plural, len(outcome.ids)), say if isinstance(say, Pulse) else None
+
+    def done():
+        progress.tick()
+        if pulse is not None:
+            pulse.beat()   # a call that ends after 28 silent seconds tells the line at once
+
     try:
-        with progress or contextlib.nullcontext():
+        with pulse.following(progress) if pulse is not None else contextlib.nullcontext():
             outcome.entries, outcome.failures = set_pause_states(client, kind, outcome.ids, paused, pause_context,
-                                                                 check_mode=check_mode,
-                                                                 on_done=progress.tick if progress else None)
+                                                                 check_mode=check_mode, on_done=done)
     except TalendError as exc:
         outcome.error = str(exc)
     outcome.at = utc_now()

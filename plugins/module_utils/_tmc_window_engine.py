@@ -47,6 +47,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_client import PlanClient, WriteRefused
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_html import render_plan_html
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_plan_markdown import render_plan_markdown
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_progress import Pulse
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import run_failures
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report_files import WindowReport, report_paths
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_select import (
@@ -210,7 +211,8 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
     :param params: validated options of ``talend_window_phase`` (``window_argument_spec`` and the connection
         options, ``tmc_argument_spec``).
     :param check_mode: read only; no ``PUT``, ``DELETE`` or file written.
-    :param say: ``say(line)`` tells the operator a line as it happens (drain polls).
+    :param say: ``say(line)`` tells the operator a line as it happens (drain polls, waves, progress); while a pause
+        or resume runs, a line at least every 30 s (``_tmc_window_progress.Pulse``).
     :param warn: ``warn(text)`` for non-fatal problems, or None.
     :returns: the action result (dict): ``changed``, ``messages``, ``selection_messages``, ``phase_message``,
         ``report_message``, ``finding_messages`` (one line per class of finding of the checks), ``error``,
@@ -252,7 +254,8 @@ def run_window_phase(params, check_mode=False, say=print, warn=None) -> dict:
         return _refused(params, "Window %s: the report %s cannot be read or set aside: %s. %s" % (
             window.id, report.json_path, exc.strerror or exc, NOTHING_SENT))
     try:
-        return _run(client, request, report, check_mode, say, started)
+        with Pulse(say, "Window %s" % window.id) as pulse:   # a line at least every 30 s while the phase runs
+            return _run(client, request, report, check_mode, pulse, started)
     finally:
         report.unlock()
 

@@ -10,9 +10,10 @@
 
 At the account maximum a phase sends tens of thousands of requests at the API's rate limit, for many minutes; the
 operator (and the AWX job's event stream) must see it move. Counting is thread-safe: the bulk calls finish on the
-client's worker threads. A line is told when a call ends 30 s after the last line; while the step runs as a context
-manager, a watcher thread also tells it when no call ended for 30 s (every worker waiting on a ``Retry-After``, a
-slow API), so that a stalled step is seen stalled, not silent.
+client's worker threads. One :class:`Pulse` per phase keeps the cadence: its watcher thread tells a line whenever
+nothing was told for :data:`SILENCE_SECONDS`, whatever the phase does (a selection of 300 pages, a read-back, every
+worker waiting on a ``Retry-After``): the progress of the bulk step going on when there is one, else how long the
+phase has run. A stalled phase is seen stalled, never silent.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ import threading
 import time
 
 EVERY_SECONDS = 30
+"""The promise: a running phase tells a line at least this often (seconds)."""
+SILENCE_SECONDS = 28
+"""Seconds without a line after which the pulse tells one (the watcher looks every second: lines stay under
+:data:`EVERY_SECONDS` apart with the time a line takes to reach the play's output)."""
 
 
 def _duration(seconds) -> str:
@@ -29,35 +34,17 @@ def _duration(seconds) -> str:
 
 
 class Progress:
-    """Counts the calls of one bulk step and tells how far it is.
+    """Counts the calls of one bulk step and says how far it is (:meth:`line`); a :class:`Pulse` tells it.
 
-    :param say: ``say(line)``. :param label: what the step does, e.g. ``"Window CHG0042: pausing tasks"``.
-    :param total: calls due (int). :param every: seconds between two lines (default :data:`EVERY_SECONDS`).
+    :param label: what the step does, e.g. ``"Window CHG0042: pausing tasks"``. :param total: calls due (int).
     :param clock: monotonic seconds (default ``time.monotonic``).
     """
 
-    def __init__(self, say, label, total, every=None, clock=None):
-        self.say, self.label, self.total = say, label, total
-        self.every = EVERY_SECONDS if every is None else every
+    def __init__(self, label, total, clock=None):
+        self.label, self.total = label, total
         self.clock = clock or time.monotonic
         self.done, self._lock = 0, threading.Lock()
-        self.start = self.last = self.clock()
-        self._stopped, self._watcher = threading.Event(), None
-
-    def __enter__(self):
-        """Start the watcher thread (daemon): it tells the line when none was told for ``every`` seconds."""
-        self._watcher = threading.Thread(target=self._watch, name="talend-progress", daemon=True)
-        self._watcher.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stopped.set()
-        self._watcher.join()
-        return False
-
-    def _watch(self) -> None:
-        while not self._stopped.wait(min(max(self.every, 0.05), 1.0)):
-            self._tell_if_due()
+        self.start = self.clock()
 
     def line(self, now) -> str:
         """``"<label>: 1,200/10,000 done, 30.0/s, about 4 min 53 s left"``."""
@@ -68,17 +55,73 @@ class Progress:
         return "%s: %s/%s done, %.1f/s%s" % (self.label, format(self.done, ","), format(self.total, ","), rate, tail)
 
     def tick(self, count=1) -> None:
-        """Count ``count`` finished calls; tell the progress when ``every`` seconds passed since the last line."""
+        """Count ``count`` finished calls (thread-safe)."""
         with self._lock:
             self.done += count
-        self._tell_if_due()
 
-    def _tell_if_due(self) -> None:
-        """Tell the line when ``every`` seconds passed since the last one and calls are still due."""
+
+class Pulse:
+    """The ``say`` of one phase: tells each line it is given, and a line of its own whenever nothing was told for
+    ``silence`` seconds while it runs as a context manager (a daemon watcher thread).
+
+    :param say: ``say(line)`` (the operator's output). :param label: e.g. ``"Window CHG0042"``.
+    :param silence: seconds (default :data:`SILENCE_SECONDS`). :param clock: monotonic seconds.
+    :ivar progress: the :class:`Progress` of the bulk step going on (see :meth:`following`), or None.
+    """
+
+    def __init__(self, say, label, silence=None, clock=None):
+        self._say, self.label = say, label
+        self.silence = SILENCE_SECONDS if silence is None else silence
+        self.clock = clock or time.monotonic
+        self.start = self.last = self.clock()
+        self.progress, self._lock = None, threading.Lock()
+        self._stopped, self._watcher = threading.Event(), None
+
+    def __call__(self, line) -> None:
+        with self._lock:
+            self.last = self.clock()
+        self._say(line)
+
+    def __enter__(self):
+        self._watcher = threading.Thread(target=self._watch, name="talend-pulse", daemon=True)
+        self._watcher.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stopped.set()
+        self._watcher.join()
+        return False
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(min(max(self.silence, 0.05), 1.0)):
+            self.beat()
+
+    def following(self, progress):
+        """Context manager: while it lasts, the lines of the pulse are ``progress``'s."""
+        pulse = self
+
+        class _Following:
+            def __enter__(self):
+                pulse.progress = progress
+                return progress
+
+            def __exit__(self, *exc_info):
+                pulse.progress = None
+                return False
+
+        return _Following()
+
+    def beat(self) -> None:
+        """Tell a line when nothing was told for ``silence`` seconds: the progress of the bulk step going on (while
+        calls are due), else how long the phase has run."""
         with self._lock:
             now = self.clock()
-            if now - self.last < self.every or self.done >= self.total:
+            if now - self.last < self.silence:
                 return
             self.last = now
-            text = self.line(now)
-        self.say(text)
+            progress = self.progress
+            if progress is not None and progress.done < progress.total:
+                text = progress.line(now)
+            else:
+                text = "%s: still working, %s into the phase" % (self.label, _duration(now - self.start))
+        self._say(text)

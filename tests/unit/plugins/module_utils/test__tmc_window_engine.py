@@ -294,7 +294,7 @@ def test_the_pause_writes_the_planned_end_before_the_marker(scripted, tmp_path):
 def test_the_resume_calls_tell_their_progress(scripted, monkeypatch):
     from ansible_collections.talend_ops.cloud.plugins.module_utils import _tmc_window_progress
 
-    monkeypatch.setattr(_tmc_window_progress, "EVERY_SECONDS", 0)  # a line at every call that ends
+    monkeypatch.setattr(_tmc_window_progress, "SILENCE_SECONDS", 0)  # a line at every call that ends
     marked = [dict(TASK, executable=t, taskPauseDetails={"pause": True, "pauseContext": "DB [maintenance-window:w1]"})
               for t in ("t1", "t2")]
     scripted.queue(200, page(*marked))
