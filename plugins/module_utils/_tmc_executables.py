@@ -95,6 +95,7 @@ def pause_state(details) -> dict:
 
 
 def shared_text(value):
-    """One string object for a value that thousands of states repeat (one window's context, one user): each parsed
-    page would otherwise keep its own copy of it for every task of a 30,000-task window."""
+    """One string object per text (``sys.intern``): a value that thousands of states repeat (one window's context,
+    one user, one place), or an id or a name that the selection, the pause record and the report summary each parse
+    from their own JSON: at 30,000 tasks every copy counts. Anything but a str is returned as it is."""
     return sys.intern(value) if isinstance(value, str) else value

@@ -18,7 +18,9 @@ nothing: it is reported. Without a pause record on this machine, drift is not ch
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
+from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_executables import shared_text
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_report import WINDOW_HOLDS
 
 
@@ -48,11 +50,20 @@ class Drift:
         return sum(len(x) for x in (self.resumed_by_others, self.repaused, self.gone, self.moved, self.created))
 
 
+class Held(NamedTuple):
+    """What a pause run recorded of one task or plan it holds (a tuple: 30,000 of them are not 30,000 dicts)."""
+
+    kind: str
+    name: str
+    where: str
+    workspace_id: str
+
+
 class PauseRecord:
     """What the earlier runs of the window on this machine say, read one run at a time (:meth:`add`): memory in
     the number of tasks and plans, not in the number of runs.
 
-    :ivar held: ``{id: {kind, name, where, workspace_id}}`` of what the pause runs hold and no later resume run
+    :ivar held: ``{id: Held(kind, name, where, workspace_id)}`` of what the pause runs hold and no later resume run
         brought back (a record of an older version without ``workspace_id`` is never taken as moved).
     :ivar seen: every id a pause run selected, whatever it did with it (set).
     :ivar users: the accounts that paused for this window, as the API recorded them (``verify.paused_by`` of its
@@ -83,11 +94,12 @@ class PauseRecord:
         for kind in ("tasks", "plans"):
             for record in run.get(kind) or []:
                 if pausing:
-                    self.seen.add(record["id"])
+                    executable_id = shared_text(record["id"])   # one object with the resume's own copy of the id
+                    self.seen.add(executable_id)
                     if record.get("result") in WINDOW_HOLDS:
-                        self.held[record["id"]] = {"kind": kind[:-1], "name": record.get("name"),
-                                                   "where": record.get("where"),
-                                                   "workspace_id": record.get("workspace_id")}
+                        self.held[executable_id] = Held(kind[:-1], shared_text(record.get("name")),
+                                                        shared_text(record.get("where")),
+                                                        shared_text(record.get("workspace_id")))
                 elif run.get("phase") == "resume" and record.get("action") == "resume":
                     self.held.pop(record["id"], None)
         if pausing:
@@ -145,15 +157,15 @@ def find_drift(record, selection) -> Drift:
     out.checked = True
     still = {e["id"]: e for e in selection.tasks + selection.plans}
     for executable_id, recorded in sorted(held.items()):
-        base = {"kind": recorded["kind"], "id": executable_id, "name": recorded["name"]}
+        base = {"kind": recorded.kind, "id": executable_id, "name": recorded.name}
         if executable_id in still:
             now = still[executable_id]
-            if recorded["workspace_id"] and now.get("workspace_id") != recorded["workspace_id"]:
-                out.moved.append(dict(base, **{"from": recorded["where"], "to": now["where"]}))
+            if recorded.workspace_id and now.get("workspace_id") != recorded.workspace_id:
+                out.moved.append(dict(base, **{"from": recorded.where, "to": now["where"]}))
             continue
         seen = selection.seen.get(executable_id)
         if seen is None:
-            out.gone.append(dict(base, where=recorded["where"]))
+            out.gone.append(dict(base, where=recorded.where))
         elif not seen["paused"]:
             out.resumed_by_others.append(dict(base, by=seen.get("pause_user"), at=seen.get("pause_date")))
         else:

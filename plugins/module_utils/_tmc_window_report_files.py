@@ -41,6 +41,7 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_repor
     NOT_ATTEMPTED,
     UNKNOWN,
     add_to_summary,
+    kept_summary,
     run_header,
     summarize,
     valid_run,
@@ -183,7 +184,7 @@ class WindowReport:
         if document is None:
             return
         if document.get("report_version") == REPORT_VERSION:
-            self._headers, self._summary = list(document["runs"]), document["summary"]
+            self._headers, self._summary = list(document["runs"]), kept_summary(document["summary"])
             return
         self._inline = [(run_header(n, self._run_file(n, run["phase"]), run), run)
                         for n, run in enumerate(document["runs"], 1)]

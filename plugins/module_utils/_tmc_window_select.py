@@ -40,7 +40,7 @@ def slim(entries) -> list:
     """Summaries with only what the phase and its report use (:data:`SUMMARY_KEYS`, ``where``: the environment
     and workspace names, ``environment_id``, ``workspace_id``): a window of 10,000 tasks holds no tags or nested
     dicts of each."""
-    return [dict({k: e.get(k) for k in SUMMARY_KEYS},
+    return [dict({k: e.get(k) for k in SUMMARY_KEYS}, id=shared_text(e.get("id")), name=shared_text(e.get("name")),
                  where=shared_text(where(e)), environment_id=shared_text((e.get("environment") or {}).get("id")),
                  workspace_id=shared_text((e.get("workspace") or {}).get("id"))) for e in entries]
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_client import map_concurrently
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_errors import TalendApiError, TalendError
@@ -85,9 +86,25 @@ def describe(state) -> str:
     """What was seen of a task or plan, for people: ``not paused`` or ``paused by <user> with context "<text>"``."""
     if state is None:
         return NOT_FOUND
-    if not state["paused"]:
+    if not state.paused:
         return "not paused"
-    return "paused by %s with context %r" % (state.get("pause_user") or "someone", state.get("pause_context") or "")
+    return "paused by %s with context %r" % (state.pause_user or "someone", state.pause_context or "")
+
+
+
+class Seen(NamedTuple):
+    """The pause state read back of one task or plan (a tuple: a read-back of 30,000 ids holds no 30,000 dicts)."""
+
+    paused: bool
+    pause_context: str
+    pause_user: str
+    pause_date: str
+
+    @classmethod
+    def of(cls, details) -> "Seen":
+        """From ``taskPauseDetails``/``planPauseDetails`` (or None), through ``_tmc_executables.pause_state``."""
+        state = pause_state(details)
+        return cls(state["paused"], state["pause_context"], state["pause_user"], state["pause_date"])
 
 
 def _listed_states(client, kind, environment_id, wanted):
@@ -102,13 +119,13 @@ def _listed_states(client, kind, environment_id, wanted):
         with_details = with_details or kind.pause_details_key in item   # a never-paused item has none
         item_id = item.get("executable") or item.get("id")
         if item_id in wanted:
-            states[item_id] = pause_state(item.get(kind.pause_details_key))
+            states[item_id] = Seen.of(item.get(kind.pause_details_key))
     return states if with_details else None
 
 
 def _read_one(client, kind, executable_id):
     try:
-        return pause_state((client.get(kind.item_path(executable_id)) or {}).get(kind.pause_details_key))
+        return Seen.of((client.get(kind.item_path(executable_id)) or {}).get(kind.pause_details_key))
     except TalendApiError as exc:
         if exc.status == 404:
             return None
@@ -151,13 +168,14 @@ def verify_changes(client, window, changes, pausing, environment_of, check_mode=
     if check_mode:
         return out
     required = {c.kind.name: set(c.changed_ids()) for c in changes}
-    pending = {c.kind.name: [i for i in c.ids if i in required[c.kind.name] or i in c.unsure_ids()] for c in changes}
+    read = {c.kind.name: required[c.kind.name] | set(c.unsure_ids()) for c in changes}   # once, not once per id
+    pending = {c.kind.name: [i for i in c.ids if i in read[c.kind.name]] for c in changes}
     kinds = {c.kind.name: c.kind for c in changes}
     out.asked = [i for ids in pending.values() for i in ids]
     seen = {}
 
     def wanted(state):
-        held = state is not None and state["paused"] and window.holds(state["pause_context"])
+        held = state is not None and state.paused and window.holds(state.pause_context)
         return held if pausing else (state is not None and not held)
 
     for round_number in range(len(delays) + 1):
@@ -171,12 +189,11 @@ def verify_changes(client, window, changes, pausing, environment_of, check_mode=
                 if not ids:
                     continue
                 states = _read_states(client, kinds[name], ids, environment_of, listed=round_number == 0)
-                dates = [st["pause_date"] for st in states.values() if st and st.get("pause_date")]
+                dates = [st.pause_date for st in states.values() if st and st.pause_date]
                 out.api_now = max([d for d in (out.api_now, *dates) if d], key=_ms, default=None)
                 done = [i for i in ids if wanted(states.get(i))]
                 out.confirmed += done
-                out.users = sorted(set(out.users) | {states[i].get("pause_user") for i in done
-                                                     if states[i].get("pause_user")})
+                out.users = sorted(set(out.users) | {states[i].pause_user for i in done if states[i].pause_user})
                 # only an id answered 202 is waited for; the others were read once to learn whether they changed
                 pending[name] = [i for i in ids if not wanted(states.get(i)) and i in required[name]]
                 seen.update((i, states.get(i)) for i in pending[name])   # what a failure will say it saw

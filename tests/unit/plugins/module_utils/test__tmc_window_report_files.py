@@ -199,7 +199,7 @@ def test_pause_record_holds_what_pause_runs_hold_until_a_resume_run_resumes_it()
     for run in runs:
         record.add(run)
     assert sorted(record.held) == ["b", "c"], "c held by the re-run, a resumed by the third run"
-    assert record.held["b"] == {"kind": "task", "name": "Task b", "where": "Prod / ws", "workspace_id": "ws"}
+    assert record.held["b"]._asdict() == {"kind": "task", "name": "Task b", "where": "Prod / ws", "workspace_id": "ws"}
     assert record.seen == {"a", "b", "c"} and record.paused and record.window_users() == {"ops@example.com"}
     assert PauseRecord().warning("CHG1") is None and not PauseRecord().paused
 

@@ -49,7 +49,9 @@ class Tenant:
     def read_states(self, client, kind, ids, environment_of, listed):
         self.calls.append(("read back", kind.plural, list(ids)))
         seen = {e["id"]: e for e in self.read_back[kind.plural]}
-        return {i: seen[i] if i in seen else self.states[kind.plural] for i in ids if i in seen or i in self.changed}
+        states = {i: seen[i] if i in seen else self.states[kind.plural] for i in ids if i in seen or i in self.changed}
+        return {i: V.Seen(d.get("paused"), d.get("pause_context"), d.get("pause_user"), d.get("pause_date"))
+                for i, d in states.items()}
 
     def set_states(self, client, kind, ids, paused, context, check_mode=False, on_done=None):
         self.calls.append(("set", kind.plural, list(ids), paused, context, check_mode))
