@@ -9,7 +9,7 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/talend_ops/cloud
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: help venv collection browser plan-picture demo test unit e2e integration sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean node-deps conformance e2e-prism bench bench-smoke matrix certify vendor-spec
+.PHONY: help venv collection browser plan-picture demo test unit e2e integration sanity lint changelog changelog-lint ee build-install molecule awx emulator-start emulator-stop clean node-deps conformance e2e-prism bench bench-smoke bench-account-max bench-cold bench-soonest-first bench-no-limit bench-report-runs bench-scale matrix certify vendor-spec
 
 help:
 	@echo "make demo   - start the local Talend Cloud emulator, pause then resume a maintenance window, stop it"
@@ -19,6 +19,9 @@ help:
 	@echo "           | matrix-2.16 | matrix-2.21  - one stage of make test"
 	@echo "make matrix  - sanity, integration and the role end to end on each ansible-core of $(MATRIX_VERSIONS)"
 	@echo "make plan-picture     - docs/plan.png: the plan of the demo window as a browser shows it"
+	@echo "make bench | bench-scale  - the benchmarks (bench/README.md): 1,000 tasks against a uri loop (~1 h) | the"
+	@echo "              account maximum, cold tenant, soonest first, no limit, report runs (~40 min); or one of them:"
+	@echo "              bench-account-max bench-cold bench-soonest-first bench-no-limit bench-report-runs"
 	@echo "make changelog        - regenerate CHANGELOG.md from changelogs/fragments"
 	@echo "make emulator-start   - start the emulator in the background (prints its URL); make emulator-stop"
 	@echo "make clean  - remove the virtualenv and build files"
@@ -117,6 +120,20 @@ bench: collection
 
 bench-smoke: collection
 	$(BIN)/python bench/run_bench.py --smoke
+
+# The account maximum (issue 19; bench/README.md "The account maximum"): one scenario per figure, each computing
+# its own ratio against its target in the same run; results into bench/results/. bench-scale runs them all (~40 min).
+bench-account-max: collection
+	$(BIN)/python bench/account_max.py
+bench-cold: collection
+	$(BIN)/python bench/cold_tenant.py
+bench-soonest-first: collection
+	$(BIN)/python bench/soonest_first.py --tasks 10000 --due-every 10 --due-spread 20:280:10
+bench-no-limit: collection
+	$(BIN)/python bench/run_bench.py --scenarios unlimited --label no-limit
+bench-report-runs: collection
+	$(BIN)/python bench/report_runs.py
+bench-scale: bench-account-max bench-cold bench-soonest-first bench-no-limit bench-report-runs
 
 # Node.js tools of the tests: Prism 5.14.2, pinned in tests/package-lock.json (node_modules is not tracked).
 node-deps: tests/node_modules/.package-lock.json

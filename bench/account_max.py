@@ -40,7 +40,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from benchtools import ROOT, Emulator, machine_load, request_stats, run_measured, task_spans
-from run_bench import DATA, ENVIRONMENT, PAT, ROLE_PLAYBOOK, _hammer, ansible_env
+from run_bench import DATA, ENVIRONMENT, ROLE_PLAYBOOK, _hammer, ansible_env
 
 WINDOW = "account-max"
 MARKER = "[maintenance-window:%s]" % WINDOW
@@ -104,8 +104,8 @@ def state_counts(emu):
     records = []
     for kind, key in (("tasks", "taskPauseDetails"), ("plans", "planPauseDetails")):
         values = state.get(kind) or []
-        records += [(r.get(key) or r.get("pauseDetails") or {}) for r in (values.values() if isinstance(values, dict)
-                                                                           else values)]
+        values = values.values() if isinstance(values, dict) else values
+        records += [(r.get(key) or r.get("pauseDetails") or {}) for r in values]
     paused = [d for d in records if d.get("pause")]
     return {"records": len(records), "marked": sum(1 for d in paused if MARKER in (d.get("pauseContext") or "")),
             "paused": len(paused)}
@@ -232,8 +232,9 @@ def measure(args, workdir):
         "emulator capacity req/s > busiest second": [
             "%s > %s" % (emulator_alone["capacity_per_s"], out["busiest_second"]), "capacity > demand",
             (emulator_alone["capacity_per_s"] or 0) > out["busiest_second"]],
-        "longest silence of the play, s": [out["longest_silence_s"], "<= %s" % TARGETS["silence_s_max"],
-                                            out["longest_silence_s"] <= TARGETS["silence_s_max"]],
+        "longest silence of the play, s": [
+            out["longest_silence_s"], "<= %s" % TARGETS["silence_s_max"],
+            out["longest_silence_s"] <= TARGETS["silence_s_max"]],
     }
     return out
 

@@ -4,7 +4,8 @@
 An emulator (bench/data/bench.json) with ``--tasks`` generated tasks, every ``--due-every``-th with a ONCE trigger
 ``--due-in`` seconds after the start (or, with ``--due-spread FIRST:LAST:BATCHES``, the tasks generated in BATCHES
 batches whose due times run from FIRST to LAST seconds after the start, in a shuffled order of the batches, so that
-the list order says nothing of the due time), its scheduler on (a run starts when the clock passes a trigger of a task
+the list order says nothing of the due time), one task paused and resumed before (lists with pause details, as on
+live tenants; ``--cold``: none), its scheduler on (a run starts when the clock passes a trigger of a task
 that is not paused), the API's rate limit ``--rate-limit`` per minute for the emulator and the client. The pause
 phase of ``playbooks/maintenance.yml`` runs over every task; afterwards the SCHEDULED runs of generated tasks
 requested while the phase ran are counted. ``--collection`` runs another checkout of the collection (for the
@@ -64,16 +65,23 @@ def main(argv=None):
     parser.add_argument("--due-in", type=int, default=60, help="seconds from the start to the ONCE trigger")
     parser.add_argument("--due-spread", default=None, help="FIRST:LAST:BATCHES seconds (see above)")
     parser.add_argument("--rate-limit", type=int, default=1800)
+    parser.add_argument("--cold", action="store_true",
+                        help="no task paused before: lists without pause details (see bench/cold_tenant.py)")
     parser.add_argument("--collection", default=str(ROOT / ".build" / "collections"))
     parser.add_argument("--label", default="now")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, Emulator(DATA, Path(tmp) / "emu") as emu:
         emu.admin("POST", "config", {"scheduler": True, "rate_limit_per_minute": args.rate_limit,
                                      "default_dispatch_seconds": 0, "default_run_seconds": 600})
+        first = None
         for count, due_in in batches(args):
-            emu.admin("POST", "tasks/generate", {"count": count, "seed": "soonest",
-                                                 "triggers": [{"name": "due", "type": "ONCE", "inSeconds": due_in}],
-                                                 "triggers_every": args.due_every})
+            answer = emu.admin("POST", "tasks/generate", {"count": count, "seed": "soonest",
+                                                          "triggers": [{"name": "due", "type": "ONCE",
+                                                                        "inSeconds": due_in}],
+                                                          "triggers_every": args.due_every})
+            first = first or answer["first_id"]
+        if not args.cold:   # one task paused and resumed before: the lists carry pause details, as on live tenants
+            emu.admin("PUT", "tasks/%s/pause-details" % first, {"pause": False})
         env = dict(os.environ, TALEND_API_URL=emu.url, TALEND_TOKEN=PAT, ANSIBLE_COLLECTIONS_PATH=args.collection,
                    XDG_CACHE_HOME=str(Path(tmp) / "cache"), XDG_STATE_HOME=str(Path(tmp) / "state"),
                    ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
@@ -95,7 +103,7 @@ def main(argv=None):
         paused = sum(1 for t in tasks if (t.get("taskPauseDetails") or {}).get("pause"))
     result = {"date": date.today().isoformat(), "label": args.label, "tasks": args.tasks,
               "due_during_the_phase": args.tasks // args.due_every, "due_in_seconds": args.due_in,
-              "due_batches": batches(args), "collection": args.collection,
+              "due_batches": batches(args), "collection": args.collection, "cold": args.cold,
               "rate_limit": args.rate_limit, "pause_rc": run["rc"], "pause_wall_s": run["wall_s"], "paused": paused,
               "runs_started_on_selected_tasks_during_the_pause": len(runs), "load_before": load}
     out = ROOT / "bench" / "results" / ("%s-soonest-first-%s.json" % (result["date"], args.label))

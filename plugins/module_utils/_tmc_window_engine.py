@@ -147,8 +147,8 @@ def _resume(client, outcome, report, say):
     outcome.catch_up = catch_up.outcome if catch_up.enabled and not outcome.check_mode else None
     outcome.waves = Waves(client, outcome.request, say, catch_up, outcome.check_mode)
     outcome.schedules = outcome.waves.schedules
-    outcome.waves.run(outcome.selection, lambda tasks, plans: _resume_some(client, outcome, report, tasks, plans,
-                                                                             say))
+    outcome.waves.run(outcome.selection,
+                      lambda tasks, plans: _resume_some(client, outcome, report, tasks, plans, say))
     outcome.error = outcome.waves.error and "Resume in waves: " + outcome.waves.error
     report.record(outcome.record())
 

@@ -71,8 +71,9 @@ def check_schedules(client, resumed, now_ms, rearm=True) -> ScheduleCheck:
 
     :param client: a ``TalendClient``.
     :param resumed: ``[{id, name, environment_id, paused_at or pause_date, resumed_at?}]``: what the resume brought
-        back and when each was paused (ISO 8601, ``pauseDate`` read before the resume; :func:`~._tmc_window_select.paused_since`); ``resumed_at`` (ISO 8601) when it was
-        resumed before ``now_ms`` (an earlier run of the phase, or an earlier wave).
+        back and when each was paused (ISO 8601, ``pauseDate`` read before the resume;
+        :func:`~._tmc_window_select.paused_since`); ``resumed_at`` (ISO 8601) when it was resumed before ``now_ms``
+        (an earlier run of the phase, or an earlier wave).
     :param now_ms: the resume time, epoch milliseconds.
     :param rearm: also read the next runs (:func:`check_rearm`); False for the ledger alone (one wave of several:
         the re-arm is checked once, after the last wave).

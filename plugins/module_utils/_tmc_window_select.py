@@ -45,7 +45,6 @@ def slim(entries) -> list:
                  workspace_id=shared_text((e.get("workspace") or {}).get("id"))) for e in entries]
 
 
-
 def paused_since(entry):
     """When ``entry`` (a summary) was paused, ISO 8601 or None: its ``paused_at`` when a step set one (the pause
     phase: when its calls ended), else the ``pause_date`` read from the API. Read in place: a window of 30,000 tasks

@@ -91,7 +91,6 @@ def describe(state) -> str:
     return "paused by %s with context %r" % (state.pause_user or "someone", state.pause_context or "")
 
 
-
 class Seen(NamedTuple):
     """The pause state read back of one task or plan (a tuple: a read-back of 30,000 ids holds no 30,000 dicts)."""
 
