@@ -205,6 +205,8 @@ def test_an_empty_env_variable_keeps_tls_verification_on_in_the_client(lookup, l
 
     monkeypatch.setenv("TALEND_VALIDATE_CERTS", "")
     monkeypatch.setenv("TALEND_CA_PATH", "")
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):   # else verify is that bundle (still on)
+        monkeypatch.delenv(name, raising=False)
     plugin = loader.get("talend_ops.cloud.talend_token")
     plugin.set_options(var_options={}, direct={"token": "a-pat", "region": "eu"})
     client = client_from_options(OptionAdapter.from_plugin(plugin), share_window=False)

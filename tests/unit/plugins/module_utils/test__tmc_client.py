@@ -272,3 +272,17 @@ def test_bulk_calls_are_submitted_as_earlier_ones_end_not_all_at_once(monkeypatc
     client = TalendClient(BASE, PersonalAccessToken(PAT), rate_limit=100000, max_workers=4)
     assert _tmc_client.map_concurrently(client, call, range(3000)) == [v * 2 for v in range(3000)]
     assert counts["most_outstanding"] <= 4 * _tmc_client.QUEUED_PER_WORKER
+
+
+def test_the_proxy_and_the_ca_bundle_of_the_environment_are_read_once_for_the_api_host(monkeypatch, scripted):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/company-ca.pem")
+    client = make_client()
+    assert client.session.trust_env is False, "requests must not scan the environment at every request"
+    assert client.session.proxies.get("https") == "http://proxy.example:3128"
+    assert client.session.verify == "/etc/company-ca.pem"
+    bypassed = TalendClient("https://tmc.internal.example", PersonalAccessToken(PAT), rate_limit=100000)
+    assert "https" not in bypassed.session.proxies, "NO_PROXY names the host"
+    pinned = TalendClient(BASE, PersonalAccessToken(PAT), rate_limit=100000, ca_path="/etc/own.pem")
+    assert pinned.session.verify == "/etc/own.pem", "ca_path wins over the environment's bundle"
