@@ -277,7 +277,6 @@ class TalendClient:
         return page.get("items") or [], page.get("total")
 
 
-
 def _read_environment_once(session, base_url) -> None:
     """What ``requests`` reads from the environment for every request, read once for the API host: the proxy
     (``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY``, ``NO_PROXY``) and, when certificates are verified against the
@@ -289,6 +288,7 @@ def _read_environment_once(session, base_url) -> None:
     if session.verify is True:
         session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     session.trust_env = False
+
 
 def _limiter(rate_limit, sleep, window_dir, base_url) -> RateLimiter:
     """A :class:`RateLimiter` counting in a window shared through ``window_dir``, or a paced one."""
