@@ -18,6 +18,7 @@ phase has run. A stalled phase is seen stalled, never silent.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -96,20 +97,14 @@ class Pulse:
         while not self._stopped.wait(min(max(self.silence, 0.05), 1.0)):
             self.beat()
 
+    @contextlib.contextmanager
     def following(self, progress):
         """Context manager: while it lasts, the lines of the pulse are ``progress``'s."""
-        pulse = self
-
-        class _Following:
-            def __enter__(self):
-                pulse.progress = progress
-                return progress
-
-            def __exit__(self, *exc_info):
-                pulse.progress = None
-                return False
-
-        return _Following()
+        self.progress = progress
+        try:
+            yield progress
+        finally:
+            self.progress = None
 
     def beat(self) -> None:
         """Tell a line when nothing was told for ``silence`` seconds: the progress of the bulk step going on (while

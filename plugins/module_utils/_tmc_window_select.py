@@ -25,6 +25,8 @@ from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_selection im
 from ansible_collections.talend_ops.cloud.plugins.module_utils._tmc_window_marker import window_of
 
 SUMMARY_KEYS = ("id", "name", "paused", "pause_context", "pause_user", "pause_date")
+SHARED_KEYS = ("id", "name")
+"""Summary texts also parsed elsewhere (the pause record, the report's summary): one object each (``shared_text``)."""
 STEP_SELECT = "Select the tasks (and plans) of each selector"
 STEP_EXPLICIT = "Read the explicit tasks and plans"
 STEP_FIND = "Find the tasks and plans of each scope that still carry the window marker"
@@ -40,7 +42,7 @@ def slim(entries) -> list:
     """Summaries with only what the phase and its report use (:data:`SUMMARY_KEYS`, ``where``: the environment
     and workspace names, ``environment_id``, ``workspace_id``): a window of 10,000 tasks holds no tags or nested
     dicts of each."""
-    return [dict({k: e.get(k) for k in SUMMARY_KEYS}, id=shared_text(e.get("id")), name=shared_text(e.get("name")),
+    return [dict({k: shared_text(e.get(k)) if k in SHARED_KEYS else e.get(k) for k in SUMMARY_KEYS},
                  where=shared_text(where(e)), environment_id=shared_text((e.get("environment") or {}).get("id")),
                  workspace_id=shared_text((e.get("workspace") or {}).get("id"))) for e in entries]
 
